@@ -1,0 +1,167 @@
+//! Records → model. Every refusal is `invalid_data` and names the record and field.
+
+use crate::error::Error;
+use crate::model::{Company, Item, Partner, Policy};
+use crate::parse::{self, Currency};
+use crate::records::{CompanyRecord, Contact, ItemRecord, PartnerRecord, PostalAddress};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Checks the company: id and name present, currency ISO 4217.
+pub fn company(record: &CompanyRecord) -> Result<Company, Error> {
+    let label = format!("company '{}'", record.id);
+    require(&label, "id", &record.id)?;
+    require(&label, "name", &record.name)?;
+    Ok(Company {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        currency: currency(&label, "currency", &record.currency)?,
+    })
+}
+
+/// Checks a partner: id and name present, next reminder a real date.
+pub fn partner(record: &PartnerRecord) -> Result<Partner, Error> {
+    let label = format!("partner '{}'", record.id);
+    require(&label, "id", &record.id)?;
+    require(&label, "name", &record.name)?;
+    let next_reminder = record
+        .next_reminder
+        .as_deref()
+        .map(|text| date(&label, "next_reminder", text))
+        .transpose()?;
+    Ok(Partner {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        lang: non_empty(&record.lang),
+        trust: record.trust,
+        reminders: record.reminders,
+        own: Contact {
+            name: record.name.clone(),
+            email: non_empty(&record.email),
+            phone: non_empty(&record.phone),
+            address: address(&record.address),
+        },
+        followup_contact: record.followup_contact.as_ref().map(contact),
+        next_reminder,
+    })
+}
+
+/// Checks an open item against the company (default currency) and the policy
+/// (its level must exist).
+pub fn item(record: &ItemRecord, company: &Company, policy: &Policy) -> Result<Item, Error> {
+    let label = if record.id.is_empty() {
+        format!("an item of partner '{}'", record.partner)
+    } else {
+        format!("item '{}'", record.id)
+    };
+    require(&label, "id", &record.id)?;
+    require(&label, "partner", &record.partner)?;
+    let invoice_date = date(&label, "invoice_date", &record.invoice_date)?;
+    let due_date = record
+        .due_date
+        .as_deref()
+        .map(|text| date(&label, "due_date", text))
+        .transpose()?;
+    let amount = decimal(&label, "amount", &record.amount)?;
+    let residual = decimal(&label, "residual", &record.residual)?;
+    if residual.abs() > amount.abs() {
+        return Err(Error::invalid_data(format!(
+            "{label}: field residual {residual} is larger than the amount {amount}"
+        )));
+    }
+    if residual.is_sign_negative() != amount.is_sign_negative() && !residual.is_zero() {
+        return Err(Error::invalid_data(format!(
+            "{label}: field residual {residual} has the opposite sign of the amount {amount}"
+        )));
+    }
+    let currency = match record.currency.as_deref() {
+        Some(text) => currency(&label, "currency", text)?,
+        None => company.currency,
+    };
+    let level = match record.level.as_deref() {
+        Some(id) => Some(policy.index_of(id).ok_or_else(|| {
+            Error::invalid_data(format!(
+                "{label}: field level '{id}' is not a level of the policy"
+            ))
+        })?),
+        None => None,
+    };
+    Ok(Item {
+        id: record.id.clone(),
+        partner: record.partner.clone(),
+        number: non_empty(&record.number).unwrap_or_else(|| record.id.clone()),
+        invoice_date,
+        due_date,
+        amount,
+        residual,
+        currency,
+        excluded: record.excluded,
+        level,
+        contact: record.contact.as_ref().map(contact),
+    })
+}
+
+/// Parses an argument date such as `today`, naming the argument when it is not one.
+pub fn argument_date(name: &str, text: &str) -> Result<NaiveDate, Error> {
+    parse::date(text).ok_or_else(|| {
+        Error::invalid_data(format!(
+            "argument {name}: '{text}' is not a date (YYYY-MM-DD)"
+        ))
+    })
+}
+
+fn require(label: &str, field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_data(format!(
+            "{label}: field {field} is empty"
+        )));
+    }
+    Ok(())
+}
+
+fn date(label: &str, field: &str, text: &str) -> Result<NaiveDate, Error> {
+    parse::date(text).ok_or_else(|| {
+        Error::invalid_data(format!(
+            "{label}: field {field} '{text}' is not a date (YYYY-MM-DD)"
+        ))
+    })
+}
+
+fn decimal(label: &str, field: &str, text: &str) -> Result<Decimal, Error> {
+    parse::decimal(text).ok_or_else(|| {
+        Error::invalid_data(format!(
+            "{label}: field {field} '{text}' is not a plain decimal (like 1234.50)"
+        ))
+    })
+}
+
+fn currency(label: &str, field: &str, text: &str) -> Result<Currency, Error> {
+    Currency::parse(text).ok_or_else(|| {
+        Error::invalid_data(format!(
+            "{label}: field {field} '{text}' is not an ISO 4217 code (three capital letters)"
+        ))
+    })
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value
+        .as_ref()
+        .filter(|text| !text.trim().is_empty())
+        .cloned()
+}
+
+fn address(value: &Option<PostalAddress>) -> Option<PostalAddress> {
+    value
+        .as_ref()
+        .filter(|address| !address.one_line().is_empty())
+        .cloned()
+}
+
+fn contact(value: &Contact) -> Contact {
+    Contact {
+        name: value.name.clone(),
+        email: non_empty(&value.email),
+        phone: non_empty(&value.phone),
+        address: address(&value.address),
+    }
+}
