@@ -111,10 +111,12 @@ pub fn totals(items: &[Item], today: NaiveDate) -> Vec<CurrencyTotal> {
         let at = match totals.iter().position(|t| t.currency == item.currency) {
             Some(at) => at,
             None => {
+                // Zero at the items' scale, so an empty total reads `0.00`.
+                let zero = Decimal::new(0, item.residual.scale());
                 totals.push(CurrencyTotal {
                     currency: item.currency,
-                    due: Decimal::ZERO,
-                    overdue: Decimal::ZERO,
+                    due: zero,
+                    overdue: zero,
                 });
                 totals.len() - 1
             }

@@ -1,1 +1,88 @@
-fn main(){}
+//! `followup-host`: the reference wasmtime host's command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use followup_host::Runtime;
+use followup_host::conformance;
+use followup_host::demo::{self, DemoOptions};
+
+/// Reference wasmtime host of the followup (payment follow-up) component.
+#[derive(Debug, Parser)]
+#[command(name = "followup-host", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run conformance cases through the WASM component.
+    ///
+    /// Prints `ok   NAME` or `FAIL NAME: <first mismatch>` per case and a count line;
+    /// exits with 1 if any case failed.
+    Conformance {
+        /// Case files, or folders (every *.json inside, sorted).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Run the demo on a sample ledger.
+    ///
+    /// Shows the overview, processes every partner in need of action with
+    /// `process-batch`, writes each message into the outbox (emails as .eml, SMS and
+    /// letters and tasks as .txt) and prints a summary.
+    Demo {
+        /// Date to run on, YYYY-MM-DD [default: the sample's last step date].
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Folder receiving the messages.
+        #[arg(long, value_name = "DIR", default_value = "outbox")]
+        outbox: PathBuf,
+        /// A conformance case file to use as the ledger instead of the embedded sample.
+        #[arg(long, value_name = "FILE")]
+        data: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("followup-host: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    let rt = Runtime::shared()?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        Command::Conformance { paths } => {
+            let summary = conformance::run_paths(rt, &paths, &mut out)?;
+            out.flush()?;
+            Ok(if summary.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Demo {
+            today,
+            outbox,
+            data,
+        } => {
+            let options = DemoOptions {
+                today,
+                outbox,
+                data,
+            };
+            demo::run(rt, &options, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
