@@ -11,7 +11,7 @@ use crate::validate;
 use chrono::NaiveDate;
 
 /// Counts of a ledger that passed [`check`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LedgerSummary {
     /// Partners.
     pub partners: usize,

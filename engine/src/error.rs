@@ -4,7 +4,8 @@
 use std::fmt;
 
 /// The kinds of refusal SPEC.md defines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The follow-up levels are not a valid policy.
     InvalidPolicy,
@@ -48,7 +49,7 @@ impl fmt::Display for ErrorKind {
 
 /// A refusal: nothing was changed (except, for `delivery_failed`, messages already
 /// handed to the host in the same attempt).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     /// What kind of refusal this is.
     pub kind: ErrorKind,

@@ -42,7 +42,7 @@ pub trait Ledger {
 }
 
 /// One reminder on one channel, ready to deliver.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// Idempotency key: the same reminder always has the same key.
     pub key: String,
@@ -79,7 +79,8 @@ pub trait Messaging {
 }
 
 /// What a chatter entry is logged on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     /// A partner, by id.
     Partner(String),
@@ -88,7 +89,7 @@ pub enum Target {
 }
 
 /// One line of history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChatterEntry {
     /// What it is logged on.
     pub target: Target,
@@ -99,7 +100,7 @@ pub struct ChatterEntry {
 }
 
 /// A to-do for a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     /// Idempotency key (channel `task`).
     pub key: String,

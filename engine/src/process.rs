@@ -13,7 +13,8 @@ use crate::standing::{self, Status, add_days};
 use chrono::NaiveDate;
 
 /// One reminder to run for a partner.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProcessRequest {
     /// Partner id.
     pub partner: String,
@@ -37,7 +38,7 @@ impl ProcessRequest {
 }
 
 /// What processing a partner did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessOutcome {
     /// Partner id.
     pub partner: String,
@@ -58,7 +59,8 @@ pub struct ProcessOutcome {
 }
 
 /// Why a batch left a partner alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// The partner needed no reminder.
     NothingToDo,
@@ -67,7 +69,7 @@ pub enum SkipReason {
 }
 
 /// A partner a batch left alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// Partner id.
     pub partner: String,
@@ -78,7 +80,7 @@ pub struct Skipped {
 }
 
 /// A partner a batch could not process.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failed {
     /// Partner id.
     pub partner: String,
@@ -87,7 +89,7 @@ pub struct Failed {
 }
 
 /// The result of a batch or an automatic run.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BatchOutcome {
     /// Partners a reminder was executed for.
     pub processed: Vec<ProcessOutcome>,

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// An open item as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReportItem {
     /// Item id.
     pub id: String,
@@ -42,7 +42,7 @@ pub struct ReportItem {
 }
 
 /// What the customer owes in one currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CurrencyTotal {
     /// Currency.
     pub currency: Currency,
@@ -53,7 +53,7 @@ pub struct CurrencyTotal {
 }
 
 /// The follow-up report of one partner on a date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerReport {
     /// Partner id.
     pub partner: String,
@@ -76,7 +76,7 @@ pub struct PartnerReport {
 }
 
 /// One partner with open items, as the overview lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OverviewLine {
     /// Partner id.
     pub partner: String,

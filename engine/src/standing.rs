@@ -6,7 +6,8 @@ use chrono::{NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
 
 /// A partner's follow-up status on a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Nothing to chase, or nothing overdue.
     NoActionNeeded,
