@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use followup_host::Runtime;
-use followup_host::conformance;
+use clap::{Parser, Subcommand, ValueEnum};
+use followup_host::conformance::{self, Driver};
 use followup_host::demo::{self, DemoOptions};
+use followup_host::{CapiDriver, Runtime};
 
 /// Reference wasmtime host of the followup (payment follow-up) component.
 #[derive(Debug, Parser)]
@@ -19,7 +19,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run conformance cases through the WASM component.
+    /// Run conformance cases through the WASM component or the C ABI.
     ///
     /// Prints `ok   NAME` or `FAIL NAME: <first mismatch>` per case and a count line;
     /// exits with 1 if any case failed.
@@ -27,6 +27,14 @@ enum Command {
         /// Case files, or folders (every *.json inside, sorted).
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// The transport: the embedded WASM component, or the C ABI library
+        /// (libfollowup, built by `cargo build -p followup-capi`).
+        #[arg(long, value_enum, default_value_t = Via::Component)]
+        via: Via,
+        /// With `--via capi`: the library to load [default: $FOLLOWUP_CAPI_LIB, else
+        /// libfollowup beside this executable].
+        #[arg(long, value_name = "FILE")]
+        capi_lib: Option<PathBuf>,
     },
     /// Run the demo on a sample ledger.
     ///
@@ -46,6 +54,15 @@ enum Command {
     },
 }
 
+/// How the conformance runner reaches the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Via {
+    /// The WASM component, through wasmtime.
+    Component,
+    /// The C ABI shared library, through its exported functions.
+    Capi,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -58,12 +75,26 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
-    let rt = Runtime::shared()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
-        Command::Conformance { paths } => {
-            let summary = conformance::run_paths(rt, &paths, &mut out)?;
+        Command::Conformance {
+            paths,
+            via,
+            capi_lib,
+        } => {
+            let capi;
+            let driver: &dyn Driver = match via {
+                Via::Component => Runtime::shared()?,
+                Via::Capi => {
+                    capi = match capi_lib {
+                        Some(path) => CapiDriver::load(&path)?,
+                        None => CapiDriver::load_default()?,
+                    };
+                    &capi
+                }
+            };
+            let summary = conformance::run_paths(driver, &paths, &mut out)?;
             out.flush()?;
             Ok(if summary.failed == 0 {
                 ExitCode::SUCCESS
@@ -81,7 +112,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 outbox,
                 data,
             };
-            demo::run(rt, &options, &mut out)?;
+            demo::run(Runtime::shared()?, &options, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
     }

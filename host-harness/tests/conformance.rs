@@ -1,11 +1,14 @@
-//! Every conformance case, run through the WASM component.
+//! Every conformance case, run through the WASM component and through the C ABI.
 //!
 //! Cases: the workspace's `tests/conformance/`, the shared `conformance/cases/` when it
-//! sits beside the workspace, and the demo's sample ledger when it exists.
+//! sits beside the workspace, and the demo's sample ledger when it exists. The C ABI
+//! library is the `libfollowup` cargo builds beside this test (host-harness depends on
+//! followup-capi), or `FOLLOWUP_CAPI_LIB`.
 
 use std::path::PathBuf;
 
-use followup_host::{Runtime, conformance};
+use followup_host::conformance::Driver;
+use followup_host::{CapiDriver, Runtime, conformance};
 
 /// The case folders and files this test runs.
 fn case_paths() -> Vec<PathBuf> {
@@ -20,7 +23,22 @@ fn case_paths() -> Vec<PathBuf> {
 
 #[test]
 fn every_case_passes_through_the_component() {
-    let rt = Runtime::shared().expect("the component loads");
+    every_case_passes(Runtime::shared().expect("the component loads"));
+}
+
+#[test]
+fn every_case_passes_through_the_c_abi() {
+    let capi = CapiDriver::load_default().expect("the C ABI library loads");
+    assert_eq!(
+        capi.version(),
+        env!("CARGO_PKG_VERSION"),
+        "{}",
+        capi.path().display()
+    );
+    every_case_passes(&capi);
+}
+
+fn every_case_passes(driver: &dyn Driver) {
     let files = conformance::collect_files(&case_paths()).expect("case folders are readable");
     assert!(
         !files.is_empty(),
@@ -29,7 +47,7 @@ fn every_case_passes_through_the_component() {
     );
     let results: Vec<_> = files
         .iter()
-        .map(|f| (f, conformance::run_file(rt, f)))
+        .map(|f| (f, conformance::run_file(driver, f)))
         .collect();
     let failures: Vec<String> = results
         .iter()
