@@ -10,9 +10,11 @@
 
 pub mod admin;
 pub mod content;
+pub mod document;
 pub mod error;
 pub mod keys;
 pub mod load;
+pub mod locale;
 pub mod model;
 pub mod parse;
 pub mod ports;
@@ -20,16 +22,20 @@ pub mod process;
 pub mod records;
 pub mod report;
 pub mod standing;
+pub mod templates;
 pub mod validate;
 
 pub use admin::LedgerSummary;
 pub use error::{Error, ErrorKind};
+pub use locale::Locale;
 pub use model::{Company, Policy};
-pub use ports::{Chatter, ChatterEntry, Host, Ledger, Message, Messaging, Page, Target, Task};
+pub use ports::{
+    Attachment, Chatter, ChatterEntry, Host, Ledger, Message, Messaging, Page, Target, Task,
+};
 pub use process::{BatchOutcome, Failed, ProcessOutcome, ProcessRequest, SkipReason, Skipped};
 pub use records::{
     Channel, CompanyRecord, Contact, ItemRecord, Level, ManualAction, PartnerRecord, PostalAddress,
-    ReminderMode, Trust,
+    ReminderMode, Template, Tone, Trust,
 };
 pub use report::{CurrencyTotal, OverviewLine, PartnerReport, ReportItem};
 pub use standing::Status;
@@ -44,7 +50,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Checks the policy (`invalid_policy`) and the company (`invalid_data`).
+    /// Checks the policy (`invalid_policy`: levels, and every template, which must parse,
+    /// use known variables and render on sample data) and the company (`invalid_data`).
     pub fn new(company: &CompanyRecord, levels: Vec<Level>) -> Result<Engine, Error> {
         let policy = Policy::new(levels)?;
         let company = validate::company(company)?;

@@ -1,7 +1,8 @@
 //! Executing a follow-up (SPEC.md, "Executing a follow-up"), batches and the automatic
 //! run.
 
-use crate::content::{self, Letterhead};
+use crate::content::{self, Scene};
+use crate::document;
 use crate::error::{Error, ErrorKind};
 use crate::keys;
 use crate::load::{self, Account};
@@ -355,24 +356,29 @@ pub fn process_account(
         ));
     }
 
-    // Step 4: one message per channel (and recipient), then the task.
+    // Step 4: one message per channel (and recipient), then the task. The texts may
+    // name the next reminder date (step 6), known already.
+    let next = add_days(today, reminder_interval(policy, level_index));
     let mut messages = Vec::new();
     for channel in &channels {
         let base = keys::reminder(&company.id, &partner.id, &level.id, today, channel.as_str());
         for group in &groups {
             let (_, to) = address_for(*channel, group.contact);
-            let content = content::message(
-                *channel,
-                &Letterhead {
-                    company,
-                    level,
-                    recipient: group.contact,
-                    items: &group.items,
-                    today,
-                },
-            )?;
+            let scene = Scene {
+                company,
+                partner,
+                level,
+                recipient: group.contact,
+                items: &group.items,
+                today,
+                next_reminder: Some(next),
+            };
+            let content = content::message(policy, level_index, *channel, &scene)?;
             let attach = if level.join_invoices && *channel != Channel::Sms {
-                group.items.iter().map(|item| item.id.clone()).collect()
+                document::ordered(&group.items)
+                    .iter()
+                    .map(|item| item.id.clone())
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -386,7 +392,7 @@ pub fn process_account(
                 partner: partner.id.clone(),
                 level: level.id.clone(),
                 date: today,
-                lang: content::LANG.to_string(),
+                lang: content.lang,
                 recipient: group.contact.clone(),
                 to: to.unwrap_or_default(),
                 subject: content.subject,
@@ -394,6 +400,7 @@ pub fn process_account(
                 html: content.html,
                 items: group.items.iter().map(|item| item.id.clone()).collect(),
                 attach,
+                attachments: content.attachments,
             });
         }
     }
@@ -445,7 +452,6 @@ pub fn process_account(
     }
 
     // Step 6: the next reminder date.
-    let next = add_days(today, reminder_interval(policy, level_index));
     host.set_next_reminder(&partner.id, Some(next));
     host.log(&ChatterEntry {
         target: Target::Partner(partner.id.clone()),
