@@ -36,6 +36,8 @@ const CONTINUATION_TOP: f32 = 32.0;
 const BODY_SIZE: f32 = 10.0;
 const BODY_LEADING: f32 = 5.0;
 const PARAGRAPH_GAP: f32 = 3.0;
+/// Extra room above the company's name at the end of a letter, for a signature.
+const SIGNATURE_GAP: f32 = 8.0;
 /// Table text size and row height.
 const TABLE_SIZE: f32 = 9.0;
 const HEADER_SIZE: f32 = 8.0;
@@ -381,6 +383,10 @@ impl<'a> Layout<'a> {
     /// Paragraphs of body text.
     fn paragraphs(&mut self, paragraphs: &[Vec<String>]) {
         for paragraph in paragraphs {
+            // Room to sign above the company's name when it closes the letter.
+            if paragraph.len() == 1 && paragraph[0].trim() == self.doc.company.name.trim() {
+                self.y += SIGNATURE_GAP;
+            }
             let lines: Vec<String> = paragraph
                 .iter()
                 .flat_map(|line| wrap(line, Font::Regular, BODY_SIZE, RIGHT - LEFT))
@@ -541,11 +547,16 @@ impl<'a> Layout<'a> {
     /// The footer of every page, once the number of pages is known.
     fn footers(&mut self) {
         let count = self.pages.len();
-        let footer = fit(&self.doc.footer(), Font::Regular, 7.0, 140.0);
+        let footer = self.doc.footer();
+        let mut size = 7.0;
+        while size > 5.5 && width(&footer, Font::Regular, size) > 140.0 {
+            size -= 0.25;
+        }
+        let footer = fit(&footer, Font::Regular, size, 140.0);
         let labels = self.doc.labels();
         for (index, page) in self.pages.iter_mut().enumerate() {
             page.line((LEFT, 282.0), (RIGHT, 282.0), 0.3, LIGHT);
-            page.text(LEFT, 286.0, Font::Regular, 7.0, GREY, &footer);
+            page.text(LEFT, 286.0, Font::Regular, size, GREY, &footer);
             let number = labels
                 .page
                 .replace("{n}", &(index + 1).to_string())
