@@ -8,6 +8,8 @@
 //! Start with [`Engine::new`] (company + policy), then call an operation with a value
 //! implementing the ports.
 
+#![warn(missing_docs)]
+
 pub mod admin;
 pub mod content;
 pub mod document;

@@ -147,7 +147,7 @@ impl Locale {
         let digits: Vec<char> = int.chars().collect();
         for (i, digit) in digits.iter().enumerate() {
             let left = digits.len() - i;
-            if i > 0 && left % 3 == 0 && digits.len() >= style.min_group_digits {
+            if i > 0 && left.is_multiple_of(3) && digits.len() >= style.min_group_digits {
                 out.push(style.group);
             }
             out.push(*digit);

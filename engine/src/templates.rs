@@ -250,7 +250,7 @@ impl Site<'_> {
     }
 
     /// A minijinja error, at the position it names.
-    fn from_minijinja(&self, err: &minijinja::Error) -> Error {
+    fn locate(&self, err: &minijinja::Error) -> Error {
         let (line, column) = match err.range() {
             Some(range) => line_column(self.source, range.start),
             None => (err.line().unwrap_or(1), 1),
@@ -323,10 +323,8 @@ impl PolicyTemplates {
                     };
                     let name = policy_name(li, ti, field);
                     env.add_template_owned(name.clone(), source.to_string())
-                        .map_err(|err| site.from_minijinja(&err))?;
-                    let compiled = env
-                        .get_template(&name)
-                        .map_err(|err| site.from_minijinja(&err))?;
+                        .map_err(|err| site.locate(&err))?;
+                    let compiled = env.get_template(&name).map_err(|err| site.locate(&err))?;
                     check_variables(&site, compiled.undeclared_variables(true))?;
                     sites.push((name, li, ti, field));
                 }
@@ -352,7 +350,7 @@ impl PolicyTemplates {
         self.env
             .get_template(name)
             .and_then(|template| template.render(ctx))
-            .map_err(|err| site.from_minijinja(&err))
+            .map_err(|err| site.locate(&err))
     }
 }
 
