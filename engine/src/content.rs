@@ -255,6 +255,22 @@ pub fn message(
     channel: Channel,
     scene: &Scene<'_>,
 ) -> Result<Content, Error> {
+    compose(policy, level_index, channel, scene, false)
+}
+
+/// Writes the letter of the level at `level_index` as "Print Letter" shows it: the
+/// same text and PDF as a `print_letter` message, and the letter as HTML too.
+pub fn letter(policy: &Policy, level_index: usize, scene: &Scene<'_>) -> Result<Content, Error> {
+    compose(policy, level_index, Channel::PrintLetter, scene, true)
+}
+
+fn compose(
+    policy: &Policy,
+    level_index: usize,
+    channel: Channel,
+    scene: &Scene<'_>,
+    letter_html: bool,
+) -> Result<Content, Error> {
     let tone = policy.tone(level_index);
     let wording = Wording::new(
         policy.templates(),
@@ -325,7 +341,7 @@ pub fn message(
             let letter = doc(&body);
             Content {
                 text: letter.text(),
-                html: None,
+                html: letter_html.then(|| letter.html()).transpose()?,
                 attachments: vec![pdf(&letter)],
                 subject,
                 lang,

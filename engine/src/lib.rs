@@ -34,7 +34,9 @@ pub use model::{Company, Policy};
 pub use ports::{
     Attachment, Chatter, ChatterEntry, Host, Ledger, Message, Messaging, Page, Target, Task,
 };
-pub use process::{BatchOutcome, Failed, ProcessOutcome, ProcessRequest, SkipReason, Skipped};
+pub use process::{
+    BatchOutcome, Failed, Letter, ProcessOutcome, ProcessRequest, SkipReason, Skipped,
+};
 pub use records::{
     Channel, CompanyRecord, Contact, ItemRecord, Level, ManualAction, PartnerRecord, PostalAddress,
     ReminderMode, Template, Tone, Trust,
@@ -103,6 +105,19 @@ impl Engine {
             .collect();
         report::sort_overview(&mut lines);
         Ok(lines)
+    }
+
+    /// The follow-up letter of one partner on `today`, as "Print Letter" makes it from
+    /// the report: the same text and PDF a `print_letter` reminder would carry. Reads
+    /// only; nothing is sent, logged or written.
+    pub fn print_letter(
+        &self,
+        ledger: &mut impl Ledger,
+        today: &str,
+        partner: &str,
+    ) -> Result<Letter, Error> {
+        let today = validate::argument_date("today", today)?;
+        process::letter(&self.company, &self.policy, ledger, today, partner)
     }
 
     /// Executes the follow-up of one partner.

@@ -344,3 +344,43 @@ fn pdftotext_reads_the_invoices_totals_and_address_from_the_letter() {
         eprintln!("kept {}", pdf.display());
     }
 }
+
+#[test]
+fn print_letter_from_the_report_is_the_reminders_letter_and_changes_nothing() {
+    let engine = Engine::new(&letterhead(), vec![every_channel("first", 10)]).unwrap();
+    let mut host = host_for(Some("es"));
+    let before = host.clone();
+    let letter = engine.print_letter(&mut host, "2022-02-01", "p").unwrap();
+    assert!(host.sent.is_empty() && host.chatter.is_empty() && host.tasks.is_empty());
+    assert_eq!(host.items, before.items);
+    assert_eq!(host.partners, before.partners);
+    assert_eq!(letter.level, "first");
+    assert_eq!(letter.lang, "es");
+    assert_eq!(letter.items, ["A", "B"]);
+    assert!(
+        letter.html.contains("<html lang=\"es\">"),
+        "{}",
+        letter.html
+    );
+    assert!(
+        letter.text.starts_with("Estimados señores:"),
+        "{}",
+        letter.text
+    );
+
+    let sent = run(&engine, Some("es"));
+    let printed = by_channel(&sent, Channel::PrintLetter);
+    assert_eq!(letter.subject, printed.subject);
+    assert_eq!(letter.text, printed.text);
+    assert_eq!(letter.pdf, printed.attachments[0]);
+
+    let err = engine
+        .print_letter(&mut host, "2022-02-01", "nobody")
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    let no_levels = Engine::new(&letterhead(), vec![]).unwrap();
+    let err = no_levels
+        .print_letter(&mut host, "2022-02-01", "p")
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidPolicy);
+}

@@ -305,15 +305,28 @@ pub fn message(m: &e::Message) -> messaging::Message {
         html: m.html.clone(),
         items: m.items.clone(),
         attach: m.attach.clone(),
-        attachments: m
-            .attachments
-            .iter()
-            .map(|a| messaging::Attachment {
-                name: a.name.clone(),
-                mime_type: a.mime_type.clone(),
-                content: a.content.clone(),
-            })
-            .collect(),
+        attachments: m.attachments.iter().map(attachment).collect(),
+    }
+}
+
+fn attachment(a: &e::Attachment) -> w::Attachment {
+    w::Attachment {
+        name: a.name.clone(),
+        mime_type: a.mime_type.clone(),
+        content: a.content.clone(),
+    }
+}
+
+pub fn letter(l: e::Letter) -> x::Letter {
+    x::Letter {
+        pdf: attachment(&l.pdf),
+        partner: l.partner,
+        level: l.level,
+        lang: l.lang,
+        subject: l.subject,
+        text: l.text,
+        html: l.html,
+        items: l.items,
     }
 }
 

@@ -225,7 +225,7 @@ fn text_message(company: &Company, m: &Message) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wit::messaging::Attachment;
+    use crate::wit::types::Attachment;
     use crate::wit::types::Contact;
     use mail_parser::MimeHeaders;
 
@@ -315,7 +315,7 @@ mod tests {
 #[cfg(test)]
 mod letter_tests {
     use super::*;
-    use crate::wit::messaging::Attachment;
+    use crate::wit::types::Attachment;
     use crate::wit::types::{Contact, PostalAddress};
 
     #[test]

@@ -408,3 +408,45 @@ fn the_demo_writes_emails_and_pdf_letters_in_the_partners_languages() {
         report.per_lang
     );
 }
+
+#[test]
+fn print_letter_through_the_component_reads_only_and_matches_the_reminder() {
+    let rt = Runtime::shared().unwrap();
+    let mut ledger = ledger(vec![german()]);
+    let before = ledger.clone();
+    let letter = rt
+        .print_letter(&mut ledger, "2022-01-12", "kunde")
+        .unwrap()
+        .unwrap();
+    assert_eq!(ledger.state(), before.state());
+    assert!(ledger.sent().is_empty() && ledger.chatter().is_empty());
+    assert_eq!(letter.level, "first");
+    assert_eq!(letter.lang, "de");
+    assert_eq!(letter.items, ["R1", "R2"]);
+    assert!(letter.html.contains("<html lang=\"de\">"));
+
+    let engine = native_engine(&ledger);
+    let mut native = native_host(&ledger);
+    let expected = engine
+        .print_letter(&mut native, "2022-01-12", "kunde")
+        .unwrap();
+    assert_eq!(letter.text, expected.text);
+    assert_eq!(letter.html, expected.html);
+    assert!(letter.pdf.content == expected.pdf.content, "PDFs differ");
+
+    rt.process(&mut ledger, "2022-01-12", &request("kunde"))
+        .unwrap()
+        .unwrap();
+    let printed = ledger
+        .sent()
+        .iter()
+        .find(|m| m.channel == Channel::PrintLetter)
+        .unwrap();
+    assert!(printed.attachments[0].content == letter.pdf.content);
+
+    let err = rt
+        .print_letter(&mut ledger, "2022-01-12", "nobody")
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(err, types::Error::NotFound(_)), "{err:?}");
+}
