@@ -338,6 +338,7 @@ fn pdftotext_reads_the_invoices_totals_and_address_from_the_letter() {
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
+    // KEEP_LETTER=1 keeps the PDF for a look (`pdftoppm -png`).
     if std::env::var_os("KEEP_LETTER").is_none() {
         std::fs::remove_dir_all(&dir).ok();
     } else {
