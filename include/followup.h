@@ -450,6 +450,23 @@ followup_result followup_engine_report(const struct followup_engine *engine,
                                        struct followup_buffer **out);
 
 /**
+ * `print_letter`: the follow-up letter of `partner` on `today` as "Print Letter" makes
+ * it from the report: the same text, HTML and PDF a `print_letter` reminder carries.
+ * Reads only; nothing is sent, logged or written. On success `*out` is a new buffer
+ * with a LETTER document.
+ *
+ * # Safety
+ * Pointers must be NULL or live; each string `*_len` readable bytes.
+ */
+followup_result followup_engine_print_letter(const struct followup_engine *engine,
+                                             const struct followup_host *host,
+                                             const char *today,
+                                             size_t today_len,
+                                             const char *partner,
+                                             size_t partner_len,
+                                             struct followup_buffer **out);
+
+/**
  * `overview`: every partner with open items on `today`, those in need of action
  * first. On success `*out` is a new buffer with a JSON array of OVERVIEW_LINE.
  *

@@ -166,6 +166,38 @@ pub unsafe extern "C" fn followup_engine_report(
     })
 }
 
+/// `print_letter`: the follow-up letter of `partner` on `today` as "Print Letter" makes
+/// it from the report: the same text, HTML and PDF a `print_letter` reminder carries.
+/// Reads only; nothing is sent, logged or written. On success `*out` is a new buffer
+/// with a LETTER document.
+///
+/// # Safety
+/// Pointers must be NULL or live; each string `*_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn followup_engine_print_letter(
+    engine: *const followup_engine,
+    host: *const followup_host,
+    today: *const c_char,
+    today_len: usize,
+    partner: *const c_char,
+    partner_len: usize,
+    out: *mut *mut followup_buffer,
+) -> followup_result {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let (engine, host) = unsafe { handles(engine, host) }?;
+        // SAFETY: forwarded contract.
+        let out = unsafe { out_param(out) }?;
+        // SAFETY: forwarded contract.
+        let today = unsafe { text::text("today", today, today_len) }?;
+        // SAFETY: forwarded contract.
+        let partner = unsafe { text::text("partner", partner, partner_len) }?;
+        let mut host = CHost::new(host)?;
+        let result = engine.print_letter(&mut host, today, partner);
+        write_out(out, &host.finish(result)?)
+    })
+}
+
 /// `overview`: every partner with open items on `today`, those in need of action
 /// first. On success `*out` is a new buffer with a JSON array of OVERVIEW_LINE.
 ///

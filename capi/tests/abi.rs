@@ -344,6 +344,41 @@ fn null_and_garbage_arguments_give_error_codes() {
                 R::InvalidData,
             ),
             (
+                "print_letter engine",
+                followup_engine_print_letter(null(), hp, d, dl, s("x"), 1, o),
+                R::NullParameter,
+            ),
+            (
+                "print_letter host",
+                followup_engine_print_letter(e, null(), d, dl, s("x"), 1, o),
+                R::NullParameter,
+            ),
+            (
+                "print_letter today",
+                followup_engine_print_letter(e, hp, n, 0, s("x"), 1, o),
+                R::NullParameter,
+            ),
+            (
+                "print_letter partner",
+                followup_engine_print_letter(e, hp, d, dl, n, 1, o),
+                R::NullParameter,
+            ),
+            (
+                "print_letter out",
+                followup_engine_print_letter(e, hp, d, dl, s("x"), 1, null_mut()),
+                R::NullParameter,
+            ),
+            (
+                "print_letter utf8",
+                followup_engine_print_letter(e, hp, b, bl, s("x"), 1, o),
+                R::InvalidData,
+            ),
+            (
+                "print_letter date",
+                followup_engine_print_letter(e, hp, s("11/01/2022"), 10, s("x"), 1, o),
+                R::InvalidData,
+            ),
+            (
                 "overview engine",
                 followup_engine_overview(null(), hp, d, dl, o),
                 R::NullParameter,

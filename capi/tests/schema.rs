@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use ::followup_engine::{
     CompanyRecord, Contact, ItemRecord, Level, PartnerRecord, PostalAddress, ProcessRequest,
+    Template,
 };
 use followup::engine::*;
 use followup::followup_buffer;
@@ -72,6 +73,8 @@ fn documents_the_library_writes_have_the_documented_fields() {
         r#"{"partner": "bluebird", "manual": true, "channels": ["email", "send_letter"]}"#;
     let process =
         out(|o| unsafe { followup_engine_process(e, &h, s(t), 10, s(request), request.len(), o) });
+    let printed =
+        out(|o| unsafe { followup_engine_print_letter(e, &h, s(t), 10, s("bluebird"), 8, o) });
     unsafe { followup_engine_free(e) };
 
     let letter = ledger
@@ -92,6 +95,9 @@ fn documents_the_library_writes_have_the_documented_fields() {
         ("FAILED", &batch["failed"][0]),
         ("ERROR", &batch["failed"][0]["error"]),
         ("MESSAGE", letter),
+        ("ATTACHMENT", &letter["attachments"][0]),
+        ("LETTER", &printed),
+        ("ATTACHMENT", &printed["pdf"]),
         ("CONTACT", &letter["recipient"]),
         ("ADDRESS", &letter["recipient"]["address"]),
         ("ENTRY", &ledger.chatter[0]),
@@ -131,6 +137,7 @@ fn documents_the_library_reads_have_the_documented_fields() {
             ),
         ),
         ("ADDRESS", fields_of::<PostalAddress>(json!({}))),
+        ("TEMPLATE", fields_of::<Template>(json!({"lang": "en"}))),
         ("CONTACT", fields_of::<Contact>(contact)),
         (
             "PROCESS_REQUEST",

@@ -8,11 +8,15 @@
 //! Start with [`Engine::new`] (company + policy), then call an operation with a value
 //! implementing the ports.
 
+#![warn(missing_docs)]
+
 pub mod admin;
 pub mod content;
+pub mod document;
 pub mod error;
 pub mod keys;
 pub mod load;
+pub mod locale;
 pub mod model;
 pub mod parse;
 pub mod ports;
@@ -20,16 +24,22 @@ pub mod process;
 pub mod records;
 pub mod report;
 pub mod standing;
+pub mod templates;
 pub mod validate;
 
 pub use admin::LedgerSummary;
 pub use error::{Error, ErrorKind};
+pub use locale::Locale;
 pub use model::{Company, Policy};
-pub use ports::{Chatter, ChatterEntry, Host, Ledger, Message, Messaging, Page, Target, Task};
-pub use process::{BatchOutcome, Failed, ProcessOutcome, ProcessRequest, SkipReason, Skipped};
+pub use ports::{
+    Attachment, Chatter, ChatterEntry, Host, Ledger, Message, Messaging, Page, Target, Task,
+};
+pub use process::{
+    BatchOutcome, Failed, Letter, ProcessOutcome, ProcessRequest, SkipReason, Skipped,
+};
 pub use records::{
     Channel, CompanyRecord, Contact, ItemRecord, Level, ManualAction, PartnerRecord, PostalAddress,
-    ReminderMode, Trust,
+    ReminderMode, Template, Tone, Trust,
 };
 pub use report::{CurrencyTotal, OverviewLine, PartnerReport, ReportItem};
 pub use standing::Status;
@@ -44,7 +54,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Checks the policy (`invalid_policy`) and the company (`invalid_data`).
+    /// Checks the policy (`invalid_policy`: levels, and every template, which must parse,
+    /// use known variables and render on sample data) and the company (`invalid_data`).
     pub fn new(company: &CompanyRecord, levels: Vec<Level>) -> Result<Engine, Error> {
         let policy = Policy::new(levels)?;
         let company = validate::company(company)?;
@@ -94,6 +105,19 @@ impl Engine {
             .collect();
         report::sort_overview(&mut lines);
         Ok(lines)
+    }
+
+    /// The follow-up letter of one partner on `today`, as "Print Letter" makes it from
+    /// the report: the same text and PDF a `print_letter` reminder would carry. Reads
+    /// only; nothing is sent, logged or written.
+    pub fn print_letter(
+        &self,
+        ledger: &mut impl Ledger,
+        today: &str,
+        partner: &str,
+    ) -> Result<Letter, Error> {
+        let today = validate::argument_date("today", today)?;
+        process::letter(&self.company, &self.policy, ledger, today, partner)
     }
 
     /// Executes the follow-up of one partner.

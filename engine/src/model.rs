@@ -3,7 +3,8 @@
 
 use crate::error::Error;
 use crate::parse::Currency;
-use crate::records::{Contact, Level, ReminderMode, Trust};
+use crate::records::{Contact, Level, PostalAddress, ReminderMode, Trust};
+use crate::templates::PolicyTemplates;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -20,18 +21,29 @@ pub struct Company {
     pub name: String,
     /// Home currency.
     pub currency: Currency,
+    /// Language of reminders to partners without one (`en` when the record has none).
+    pub lang: String,
+    /// Email address for the letterhead.
+    pub email: Option<String>,
+    /// Phone number for the letterhead.
+    pub phone: Option<String>,
+    /// Postal address for the letterhead and the return line.
+    pub address: Option<PostalAddress>,
 }
 
-/// A valid follow-up policy: levels with unique ids and delays, ordered by delay.
+/// A valid follow-up policy: levels with unique ids and delays, ordered by delay, and
+/// their templates compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     levels: Vec<Level>,
     by_id: HashMap<String, usize>,
+    templates: PolicyTemplates,
 }
 
 impl Policy {
     /// Checks the levels (ids and names present, ids and delays unique, delays within
-    /// ±[`MAX_DELAY_DAYS`]) and orders them by delay. Refusals are `invalid_policy`.
+    /// ±[`MAX_DELAY_DAYS`], templates valid) and orders them by delay. Refusals are
+    /// `invalid_policy`.
     pub fn new(mut levels: Vec<Level>) -> Result<Policy, Error> {
         let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut by_delay: HashMap<i32, usize> = HashMap::new();
@@ -76,7 +88,22 @@ impl Policy {
             .enumerate()
             .map(|(pos, level)| (level.id.clone(), pos))
             .collect();
-        Ok(Policy { levels, by_id })
+        let templates = PolicyTemplates::compile(&levels)?;
+        Ok(Policy {
+            levels,
+            by_id,
+            templates,
+        })
+    }
+
+    /// The levels' own templates, compiled.
+    pub fn templates(&self) -> &PolicyTemplates {
+        &self.templates
+    }
+
+    /// The tone of the built-in texts of the level at `index`.
+    pub fn tone(&self, index: usize) -> crate::records::Tone {
+        crate::templates::tone_of(&self.levels[index], index, self.levels.len())
     }
 
     /// The levels, ordered by delay.
@@ -177,12 +204,7 @@ mod tests {
             name: format!("Level {id}"),
             delay_days: delay,
             email: true,
-            sms: false,
-            print_letter: false,
-            send_letter: false,
-            manual_action: None,
-            auto_execute: false,
-            join_invoices: false,
+            ..Level::default()
         }
     }
 

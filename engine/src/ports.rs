@@ -68,8 +68,43 @@ pub struct Message {
     pub html: Option<String>,
     /// Ids of the covered items.
     pub items: Vec<String>,
-    /// Ids of the invoices to attach.
+    /// Ids of the invoices whose documents the host should attach (`join_invoices`).
     pub attach: Vec<String>,
+    /// Documents the engine made for this message: the PDF letter (letters) or the PDF
+    /// statement (email).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A document carried by a message.
+///
+/// In serde's data model the content is a base64 string (RFC 4648, standard alphabet,
+/// padded), so the JSON form stays compact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    /// File name, such as `reminder-bluebird-2024-06-14.pdf`.
+    pub name: String,
+    /// MIME type, such as `application/pdf`.
+    pub mime_type: String,
+    /// The bytes.
+    #[serde(with = "base64_bytes")]
+    pub content: Vec<u8>,
+}
+
+/// Serializes bytes as a base64 string.
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<u8>, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Sending messages.

@@ -1,7 +1,8 @@
 //! Executing a follow-up (SPEC.md, "Executing a follow-up"), batches and the automatic
 //! run.
 
-use crate::content::{self, Letterhead};
+use crate::content::{self, Scene};
+use crate::document;
 use crate::error::{Error, ErrorKind};
 use crate::keys;
 use crate::load::{self, Account};
@@ -355,24 +356,29 @@ pub fn process_account(
         ));
     }
 
-    // Step 4: one message per channel (and recipient), then the task.
+    // Step 4: one message per channel (and recipient), then the task. The texts may
+    // name the next reminder date (step 6), known already.
+    let next = add_days(today, reminder_interval(policy, level_index));
     let mut messages = Vec::new();
     for channel in &channels {
         let base = keys::reminder(&company.id, &partner.id, &level.id, today, channel.as_str());
         for group in &groups {
             let (_, to) = address_for(*channel, group.contact);
-            let content = content::message(
-                *channel,
-                &Letterhead {
-                    company,
-                    level,
-                    recipient: group.contact,
-                    items: &group.items,
-                    today,
-                },
-            )?;
+            let scene = Scene {
+                company,
+                partner,
+                level,
+                recipient: group.contact,
+                items: &group.items,
+                today,
+                next_reminder: Some(next),
+            };
+            let content = content::message(policy, level_index, *channel, &scene)?;
             let attach = if level.join_invoices && *channel != Channel::Sms {
-                group.items.iter().map(|item| item.id.clone()).collect()
+                document::ordered(&group.items)
+                    .iter()
+                    .map(|item| item.id.clone())
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -386,7 +392,7 @@ pub fn process_account(
                 partner: partner.id.clone(),
                 level: level.id.clone(),
                 date: today,
-                lang: content::LANG.to_string(),
+                lang: content.lang,
                 recipient: group.contact.clone(),
                 to: to.unwrap_or_default(),
                 subject: content.subject,
@@ -394,6 +400,7 @@ pub fn process_account(
                 html: content.html,
                 items: group.items.iter().map(|item| item.id.clone()).collect(),
                 attach,
+                attachments: content.attachments,
             });
         }
     }
@@ -445,7 +452,6 @@ pub fn process_account(
     }
 
     // Step 6: the next reminder date.
-    let next = add_days(today, reminder_interval(policy, level_index));
     host.set_next_reminder(&partner.id, Some(next));
     host.log(&ChatterEntry {
         target: Target::Partner(partner.id.clone()),
@@ -486,5 +492,102 @@ pub fn process_account(
             "Executed '{}' for partner '{}' ({how}); next reminder on {next}.",
             level.name, partner.id
         ),
+    })
+}
+
+/// The follow-up letter of a partner as "Print Letter" makes it from the report: written
+/// for the partner's level (the first level when it has none), addressed to the
+/// follow-up contact or the partner, listing the items a reminder would cover (every
+/// open item owed by the customer, excluded ones left out, when none is to be chased).
+/// Nothing is sent, logged or written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Letter {
+    /// Partner id.
+    pub partner: String,
+    /// Id of the level whose wording is used.
+    pub level: String,
+    /// Language tag of the text.
+    pub lang: String,
+    /// Subject line.
+    pub subject: String,
+    /// The letter as plain text.
+    pub text: String,
+    /// The letter as HTML.
+    pub html: String,
+    /// Ids of the items it shows.
+    pub items: Vec<String>,
+    /// The PDF letter.
+    pub pdf: crate::ports::Attachment,
+}
+
+/// Makes the follow-up letter of one partner (see [`Letter`]).
+pub fn letter(
+    company: &Company,
+    policy: &Policy,
+    ledger: &mut impl crate::ports::Ledger,
+    today: NaiveDate,
+    partner_id: &str,
+) -> Result<Letter, Error> {
+    let account = load::account(ledger, company, policy, partner_id)?;
+    let partner = &account.partner;
+    let standing = standing::assess(policy, partner, &account.items, today);
+    let Some(level_index) = standing
+        .level
+        .or((!policy.levels().is_empty()).then_some(0))
+    else {
+        return Err(Error::invalid_policy(format!(
+            "partner '{}': the policy has no levels, so there is no letter to write",
+            partner.id
+        )));
+    };
+    let chased: Vec<&Item> = account
+        .items
+        .iter()
+        .zip(&standing.items)
+        .filter(|(_, s)| s.chased)
+        .map(|(item, _)| item)
+        .collect();
+    let items: Vec<&Item> = if chased.is_empty() {
+        account
+            .items
+            .iter()
+            .filter(|item| !item.excluded && item.residual.is_sign_positive())
+            .collect()
+    } else {
+        chased
+    };
+    if items.is_empty() {
+        return Err(Error::not_found(format!(
+            "partner '{}' has no open item owed to show in a letter",
+            partner.id
+        )));
+    }
+    let level = policy.level(level_index);
+    let recipient = partner.followup_contact.as_ref().unwrap_or(&partner.own);
+    let scene = Scene {
+        company,
+        partner,
+        level,
+        recipient,
+        items: &items,
+        today,
+        next_reminder: Some(add_days(today, reminder_interval(policy, level_index))),
+    };
+    let mut content = content::letter(policy, level_index, &scene)?;
+    let pdf = content.attachments.pop().ok_or_else(|| {
+        Error::invalid_policy(format!("partner '{}': the letter has no PDF", partner.id))
+    })?;
+    Ok(Letter {
+        partner: partner.id.clone(),
+        level: level.id.clone(),
+        lang: content.lang,
+        subject: content.subject,
+        text: content.text,
+        html: content.html.unwrap_or_default(),
+        items: document::ordered(&items)
+            .iter()
+            .map(|item| item.id.clone())
+            .collect(),
+        pdf,
     })
 }

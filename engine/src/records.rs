@@ -128,7 +128,7 @@ pub struct Contact {
 }
 
 /// The ledger's owner.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyRecord {
     /// Company id.
@@ -137,6 +137,66 @@ pub struct CompanyRecord {
     pub name: String,
     /// Home currency (ISO 4217).
     pub currency: String,
+    /// Language of reminders to partners without one of their own (`en` when absent).
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Email address printed on letters and used as the reply address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number printed on letters.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Postal address for the letterhead and the return line above the window.
+    #[serde(default)]
+    pub address: Option<PostalAddress>,
+}
+
+/// How insistent a level's built-in texts are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    /// A courteous reminder: "perhaps this escaped your attention".
+    Friendly,
+    /// A clear request to pay now.
+    Firm,
+    /// The last notice before further steps (collection, legal action).
+    Final,
+}
+
+impl Tone {
+    /// Every tone, mildest first.
+    pub const ALL: [Tone; 3] = [Tone::Friendly, Tone::Firm, Tone::Final];
+
+    /// The tone's name (`friendly`, `firm`, `final`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Friendly => "friendly",
+            Tone::Firm => "firm",
+            Tone::Final => "final",
+        }
+    }
+}
+
+/// A level's own wording in one language: minijinja templates, each optional (a missing
+/// one falls back to the built-in text of the level's tone in that language).
+/// See `docs/templates.md` for the variables.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Language tag (`de`, `fr-BE`, ...).
+    pub lang: String,
+    /// Subject of the email (and the subject line of the letter).
+    #[serde(default)]
+    pub email_subject: Option<String>,
+    /// Text of the email; `{{ statement }}` places the table of items.
+    #[serde(default)]
+    pub email_body: Option<String>,
+    /// The whole SMS.
+    #[serde(default)]
+    pub sms: Option<String>,
+    /// Text of the letter; `{{ statement }}` places the table of items.
+    #[serde(default)]
+    pub letter: Option<String>,
 }
 
 /// A to-do for a person, created when a level asks for one.
@@ -151,7 +211,7 @@ pub struct ManualAction {
 
 /// One follow-up level (action) of the policy. Validated as a whole by
 /// [`crate::Policy::new`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
     /// Level id.
@@ -183,6 +243,12 @@ pub struct Level {
     /// Attach the covered invoices.
     #[serde(default)]
     pub join_invoices: bool,
+    /// Tone of the built-in texts; none: by position (see [`crate::templates::tone_of`]).
+    #[serde(default)]
+    pub tone: Option<Tone>,
+    /// The level's own wording, per language.
+    #[serde(default)]
+    pub templates: Vec<Template>,
 }
 
 impl Level {

@@ -7,7 +7,10 @@ use crate::records::{CompanyRecord, Contact, ItemRecord, PartnerRecord, PostalAd
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Checks the company: id and name present, currency ISO 4217.
+/// The company's language when its record has none.
+pub const DEFAULT_LANG: &str = "en";
+
+/// Checks the company: id and name present, currency ISO 4217; language `en` by default.
 pub fn company(record: &CompanyRecord) -> Result<Company, Error> {
     let label = format!("company '{}'", record.id);
     require(&label, "id", &record.id)?;
@@ -16,6 +19,12 @@ pub fn company(record: &CompanyRecord) -> Result<Company, Error> {
         id: record.id.clone(),
         name: record.name.clone(),
         currency: currency(&label, "currency", &record.currency)?,
+        lang: non_empty(&record.lang)
+            .map(|lang| lang.trim().to_string())
+            .unwrap_or_else(|| DEFAULT_LANG.to_string()),
+        email: non_empty(&record.email),
+        phone: non_empty(&record.phone),
+        address: address(&record.address),
     })
 }
 

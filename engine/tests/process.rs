@@ -217,22 +217,29 @@ fn step4_one_message_per_channel_listing_every_chased_item_with_a_stable_key() {
     }
     let email = &host.sent[0];
     assert!(
-        email.text.contains("INV/A") && email.text.contains("LATE"),
+        email.text.contains("INV/A") && email.text.contains("Days late"),
         "{}",
         email.text
     );
-    assert!(email.text.contains("30.00 EUR"), "{}", email.text);
-    assert!(email.subject.contains("Acme Supplies") && email.subject.contains("Level first"));
-    // The HTML body escapes what it shows (minijinja escapes `/` too).
+    assert!(email.text.contains("€30.00"), "{}", email.text);
     assert!(
-        email
-            .html
-            .as_deref()
-            .unwrap()
-            .contains("<td>INV&#x2f;B</td>")
+        email.subject.contains("Acme Supplies") && email.subject.contains("€30.00"),
+        "{}",
+        email.subject
     );
+    // The HTML body escapes what it shows (minijinja escapes `/` too).
+    assert!(email.html.as_deref().unwrap().contains(">INV&#x2f;B</td>"));
     assert_eq!(email.attach, ["A", "B"]);
     assert!(host.sent[1].attach.is_empty(), "an SMS attaches nothing");
+    // The email carries the statement as a PDF, the letter is a PDF; an SMS has none.
+    for message in [&host.sent[0], &host.sent[2]] {
+        assert_eq!(message.attachments.len(), 1);
+        let pdf = &message.attachments[0];
+        assert_eq!(pdf.mime_type, "application/pdf");
+        assert_eq!(pdf.name, "first-p-2022-01-20.pdf");
+        assert!(pdf.content.starts_with(b"%PDF-"));
+    }
+    assert!(host.sent[1].attachments.is_empty());
 }
 
 #[test]

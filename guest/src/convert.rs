@@ -17,6 +17,28 @@ pub fn company(c: w::Company) -> e::CompanyRecord {
         id: c.id,
         name: c.name,
         currency: c.currency,
+        lang: c.lang,
+        email: c.email,
+        phone: c.phone,
+        address: c.address.map(address_in),
+    }
+}
+
+fn tone_in(t: w::Tone) -> e::Tone {
+    match t {
+        w::Tone::Friendly => e::Tone::Friendly,
+        w::Tone::Firm => e::Tone::Firm,
+        w::Tone::Final => e::Tone::Final,
+    }
+}
+
+fn template_in(t: w::Template) -> e::Template {
+    e::Template {
+        lang: t.lang,
+        email_subject: t.email_subject,
+        email_body: t.email_body,
+        sms: t.sms,
+        letter: t.letter,
     }
 }
 
@@ -35,6 +57,8 @@ pub fn level(l: w::Level) -> e::Level {
         }),
         auto_execute: l.auto_execute,
         join_invoices: l.join_invoices,
+        tone: l.tone.map(tone_in),
+        templates: l.templates.into_iter().map(template_in).collect(),
     }
 }
 
@@ -281,6 +305,28 @@ pub fn message(m: &e::Message) -> messaging::Message {
         html: m.html.clone(),
         items: m.items.clone(),
         attach: m.attach.clone(),
+        attachments: m.attachments.iter().map(attachment).collect(),
+    }
+}
+
+fn attachment(a: &e::Attachment) -> w::Attachment {
+    w::Attachment {
+        name: a.name.clone(),
+        mime_type: a.mime_type.clone(),
+        content: a.content.clone(),
+    }
+}
+
+pub fn letter(l: e::Letter) -> x::Letter {
+    x::Letter {
+        pdf: attachment(&l.pdf),
+        partner: l.partner,
+        level: l.level,
+        lang: l.lang,
+        subject: l.subject,
+        text: l.text,
+        html: l.html,
+        items: l.items,
     }
 }
 

@@ -11,7 +11,8 @@ wit_bindgen::generate!({ path: "../wit", world: "followup-engine" });
 
 use convert::{batch, error, ovl, report, request, trust_in};
 use exports::followup::engine::followup::{
-    BatchOutcome, Guest, LedgerSummary, OverviewLine, PartnerReport, ProcessOutcome, ProcessRequest,
+    BatchOutcome, Guest, LedgerSummary, Letter, OverviewLine, PartnerReport, ProcessOutcome,
+    ProcessRequest,
 };
 use followup::engine::types::{Error, Trust};
 use followup_engine::Engine;
@@ -49,6 +50,13 @@ impl Guest for Component {
     fn overview(today: String) -> Result<Vec<OverviewLine>, Error> {
         let lines = engine()?.overview(&mut WitHost, &today).map_err(error)?;
         Ok(lines.into_iter().map(ovl).collect())
+    }
+
+    fn print_letter(today: String, partner: String) -> Result<Letter, Error> {
+        let letter = engine()?
+            .print_letter(&mut WitHost, &today, &partner)
+            .map_err(error)?;
+        Ok(convert::letter(letter))
     }
 
     fn process(today: String, req: ProcessRequest) -> Result<ProcessOutcome, Error> {

@@ -22,7 +22,8 @@ use crate::fixture::{
 use crate::ledger::MemLedger;
 use crate::runtime::{Outcome, Runtime, error_message};
 use crate::wit::api::{
-    BatchOutcome, LedgerSummary, OverviewLine, PartnerReport, ProcessOutcome, ProcessRequest,
+    BatchOutcome, LedgerSummary, Letter, OverviewLine, PartnerReport, ProcessOutcome,
+    ProcessRequest,
 };
 use crate::wit::chatter::{Entry, Target, Task};
 use crate::wit::messaging::Message;
@@ -36,6 +37,8 @@ pub trait Driver {
     fn report(&self, ledger: &mut MemLedger, today: &str, partner: &str) -> Outcome<PartnerReport>;
     /// `overview` on `today`.
     fn overview(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<OverviewLine>>;
+    /// `print-letter`: one partner's follow-up letter on `today` (reads only).
+    fn print_letter(&self, ledger: &mut MemLedger, today: &str, partner: &str) -> Outcome<Letter>;
     /// `process` one partner.
     fn process(
         &self,
@@ -87,6 +90,9 @@ impl Driver for Runtime {
     }
     fn overview(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<OverviewLine>> {
         Runtime::overview(self, ledger, today)
+    }
+    fn print_letter(&self, ledger: &mut MemLedger, today: &str, partner: &str) -> Outcome<Letter> {
+        Runtime::print_letter(self, ledger, today, partner)
     }
     fn process(
         &self,

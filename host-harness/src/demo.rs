@@ -3,7 +3,9 @@
 //!
 //! The sample is a conformance case (`host-harness/data/sample-ledger.json`, embedded at
 //! build time): the demo loads its company, policy, partners and items (not its steps)
-//! and runs on the date of its last step.
+//! and runs on the date of its last step. The case format has no letterhead, so the
+//! company's language, email, phone and address come from a letterhead file
+//! (`host-harness/data/sample-letterhead.json` for the sample, `--letterhead` otherwise).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,6 +24,44 @@ use crate::wit::types::Channel;
 /// The sample ledger embedded at build time (empty when the file did not exist).
 pub const SAMPLE: &str = include_str!("../data/sample-ledger.json");
 
+/// The sample company's letterhead, embedded at build time.
+pub const SAMPLE_LETTERHEAD: &str = include_str!("../data/sample-letterhead.json");
+
+/// The company data the case format lacks: language and letterhead.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letterhead {
+    /// Language of reminders to partners without one.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Email address (also the sender of the demo's emails).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<fixture::Address>,
+}
+
+impl Letterhead {
+    /// Reads a letterhead from JSON text.
+    pub fn parse(text: &str) -> anyhow::Result<Letterhead> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Puts the letterhead on the ledger's company.
+    pub fn apply(&self, ledger: &mut MemLedger) {
+        let mut company = ledger.company().clone();
+        company.lang = self.lang.clone();
+        company.email = self.email.clone();
+        company.phone = self.phone.clone();
+        company.address = self.address.as_ref().map(fixture::Address::to_wit);
+        ledger.set_company(company);
+    }
+}
+
 /// What the demo runs on.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -31,6 +71,9 @@ pub struct DemoOptions {
     pub outbox: PathBuf,
     /// A case file to use instead of the embedded sample.
     pub data: Option<PathBuf>,
+    /// A letterhead file (language, email, phone, address of the company); the
+    /// embedded sample has its own.
+    pub letterhead: Option<PathBuf>,
 }
 
 /// What the demo did.
@@ -44,6 +87,8 @@ pub struct DemoReport {
     pub files: Vec<PathBuf>,
     /// Messages delivered, per channel name.
     pub per_channel: BTreeMap<&'static str, usize>,
+    /// Messages delivered, per language.
+    pub per_lang: BTreeMap<String, usize>,
     /// Tasks created.
     pub tasks: usize,
 }
@@ -72,6 +117,18 @@ pub fn run(rt: &Runtime, options: &DemoOptions, out: &mut dyn Write) -> anyhow::
         (None, None) => bail!("{source} has no steps to take a date from; pass --today DATE"),
     };
     let mut ledger = case.ledger();
+    let letterhead = match (&options.letterhead, &options.data) {
+        (Some(path), _) => Some(
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        ),
+        (None, None) => Some(SAMPLE_LETTERHEAD.to_string()),
+        (None, Some(_)) => None,
+    };
+    if let Some(text) = letterhead {
+        Letterhead::parse(&text)
+            .context("reading the letterhead")?
+            .apply(&mut ledger);
+    }
     let summary = expect("check", rt.check(&mut ledger))?;
     writeln!(
         out,
@@ -117,11 +174,13 @@ fn write_outbox(
 ) -> anyhow::Result<DemoReport> {
     let mut files = Vec::new();
     let mut per_channel = BTreeMap::new();
+    let mut per_lang = BTreeMap::new();
     for message in ledger.sent_since(mark) {
         files.push(outbox.write_message(ledger.company(), message)?);
         *per_channel
             .entry(channel_name(message.channel))
             .or_insert(0) += 1;
+        *per_lang.entry(message.lang.clone()).or_insert(0) += 1;
     }
     let tasks = ledger.tasks_since(mark);
     files.extend(outbox.write_tasks(tasks)?);
@@ -130,6 +189,7 @@ fn write_outbox(
         batch,
         files,
         per_channel,
+        per_lang,
         tasks: tasks.len(),
     })
 }
@@ -178,6 +238,20 @@ fn print_summary(out: &mut dyn Write, report: &DemoReport, dir: &Path) -> anyhow
             "none".into()
         } else {
             channels.join(", ")
+        }
+    )?;
+    let langs: Vec<String> = report
+        .per_lang
+        .iter()
+        .map(|(lang, n)| format!("{lang} {n}"))
+        .collect();
+    writeln!(
+        out,
+        "  languages: {}",
+        if langs.is_empty() {
+            "none".into()
+        } else {
+            langs.join(", ")
         }
     )?;
     writeln!(out, "  tasks:     {}", report.tasks)?;

@@ -713,6 +713,9 @@ impl Level {
             }),
             auto_execute: self.auto_execute,
             join_invoices: self.join_invoices,
+            // The case format has no wording: the engine's built-in texts are used.
+            tone: None,
+            templates: Vec::new(),
         }
     }
 }
@@ -761,10 +764,16 @@ impl Item {
 impl Case {
     /// The case's initial ledger (company, policy, partners, items), unvalidated.
     pub fn ledger(&self) -> MemLedger {
+        // The case format has no language or letterhead for the company: the engine's
+        // defaults apply (`en`, no address).
         let company = types::Company {
             id: self.company.id.clone(),
             name: self.company.name.clone(),
             currency: self.company.currency.clone(),
+            lang: None,
+            email: None,
+            phone: None,
+            address: None,
         };
         let levels = self.policy.levels.iter().map(Level::to_wit).collect();
         let mut ledger = MemLedger::new(company, levels);

@@ -145,6 +145,10 @@ impl Default for MemLedger {
                 id: String::new(),
                 name: String::new(),
                 currency: String::new(),
+                lang: None,
+                email: None,
+                phone: None,
+                address: None,
             },
             Vec::new(),
         )
@@ -192,6 +196,11 @@ impl MemLedger {
     /// The company whose ledger this is.
     pub fn company(&self) -> &Company {
         &self.state.company
+    }
+
+    /// Replaces the company record (its language and letterhead, say).
+    pub fn set_company(&mut self, company: Company) {
+        self.state.company = Arc::new(company);
     }
 
     /// The follow-up levels, as stored.
@@ -499,6 +508,10 @@ mod tests {
             id: "main".into(),
             name: "Acme".into(),
             currency: "EUR".into(),
+            lang: None,
+            email: None,
+            phone: None,
+            address: None,
         }
     }
 
@@ -553,6 +566,7 @@ mod tests {
             html: None,
             items: vec![],
             attach: vec![],
+            attachments: vec![],
         }
     }
 

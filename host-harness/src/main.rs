@@ -39,8 +39,8 @@ enum Command {
     /// Run the demo on a sample ledger.
     ///
     /// Shows the overview, processes every partner in need of action with
-    /// `process-batch`, writes each message into the outbox (emails as .eml, SMS and
-    /// letters and tasks as .txt) and prints a summary.
+    /// `process-batch`, writes each message into the outbox (emails as .eml with the PDF
+    /// statement attached, letters as .pdf, SMS and tasks as .txt) and prints a summary.
     Demo {
         /// Date to run on, YYYY-MM-DD [default: the sample's last step date].
         #[arg(long, value_name = "DATE")]
@@ -51,6 +51,10 @@ enum Command {
         /// A conformance case file to use as the ledger instead of the embedded sample.
         #[arg(long, value_name = "FILE")]
         data: Option<PathBuf>,
+        /// The company's language and letterhead (JSON: lang, email, phone, address)
+        /// [default: the sample's, with the embedded sample].
+        #[arg(long, value_name = "FILE")]
+        letterhead: Option<PathBuf>,
     },
 }
 
@@ -106,11 +110,13 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             today,
             outbox,
             data,
+            letterhead,
         } => {
             let options = DemoOptions {
                 today,
                 outbox,
                 data,
+                letterhead,
             };
             demo::run(Runtime::shared()?, &options, &mut out)?;
             Ok(ExitCode::SUCCESS)

@@ -1,8 +1,12 @@
 //! The demo's outbox: every delivered message as a file named after its idempotency key.
 //!
-//! Emails become `.eml` (RFC 5322, text + HTML alternative, built with `mail-builder`),
-//! SMS, letters and tasks `.txt`. A repeat of the same key
-//! overwrites the same file, which is how this host drops a repeated reminder.
+//! Emails become `.eml` (RFC 5322, built with `mail-builder`: `multipart/mixed` holding
+//! the text and HTML bodies as `multipart/alternative` and the engine's PDF statement as
+//! an attachment), letters the engine's `.pdf`, SMS and tasks `.txt`. A repeat of the
+//! same key overwrites the same file, which is how this host drops a repeated reminder.
+//!
+//! The invoices a `join-invoices` level asks to attach are named in the
+//! `X-Followup-Attach` header: this reference host has no invoice documents to add.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -85,11 +89,18 @@ impl Outbox {
     /// Writes one message; returns the file written.
     pub fn write_message(&mut self, company: &Company, message: &Message) -> io::Result<PathBuf> {
         let stem = self.stem(&message.key);
-        let (path, bytes) = match message.channel {
-            Channel::Email => (
+        let pdf = message
+            .attachments
+            .iter()
+            .find(|a| a.mime_type == "application/pdf");
+        let (path, bytes) = match (message.channel, pdf) {
+            (Channel::Email, _) => (
                 self.dir.join(format!("{stem}.eml")),
                 email(company, message, &stem)?,
             ),
+            (Channel::PrintLetter | Channel::SendLetter, Some(pdf)) => {
+                (self.dir.join(format!("{stem}.pdf")), pdf.content.clone())
+            }
             _ => (
                 self.dir.join(format!("{stem}.txt")),
                 text_message(company, message).into_bytes(),
@@ -122,10 +133,15 @@ impl Outbox {
     }
 }
 
-/// The sender address of a company (the WIT gives the company no address of its own).
+/// The sender address of a company: its own email, else one made from its id.
 fn sender(company: &Company) -> String {
-    let domain = sanitise(&company.id).to_ascii_lowercase().replace('_', "-");
-    format!("followup@{domain}.example")
+    match company.email.as_deref().map(str::trim) {
+        Some(email) if !email.is_empty() => email.to_string(),
+        _ => {
+            let domain = sanitise(&company.id).to_ascii_lowercase().replace('_', "-");
+            format!("followup@{domain}.example")
+        }
+    }
 }
 
 /// Seconds since 1970 at midnight UTC of a `YYYY-MM-DD` date, if it is one.
@@ -143,7 +159,8 @@ fn value(text: &str) -> HeaderType<'_> {
     }
 }
 
-/// An email as RFC 5322 bytes.
+/// An email as RFC 5322 bytes: text and HTML alternatives, the engine's documents
+/// attached.
 fn email(company: &Company, m: &Message, stem: &str) -> io::Result<Vec<u8>> {
     let from = sender(company);
     let items = m.items.join(", ");
@@ -169,6 +186,13 @@ fn email(company: &Company, m: &Message, stem: &str) -> io::Result<Vec<u8>> {
     }
     if let Some(html) = &m.html {
         builder = builder.html_body(html.as_str());
+    }
+    for attachment in &m.attachments {
+        builder = builder.attachment(
+            attachment.mime_type.clone(),
+            attachment.name.clone(),
+            attachment.content.clone(),
+        );
     }
     builder.write_to_vec()
 }
@@ -201,7 +225,9 @@ fn text_message(company: &Company, m: &Message) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wit::types::Attachment;
     use crate::wit::types::Contact;
+    use mail_parser::MimeHeaders;
 
     #[test]
     fn keys_become_safe_distinct_names() {
@@ -217,13 +243,21 @@ mod tests {
         assert_eq!(outbox.stem("a/b"), "a_b");
     }
 
-    #[test]
-    fn emails_carry_the_key_and_both_bodies() {
-        let company = Company {
+    fn company() -> Company {
+        Company {
             id: "main".into(),
             name: "Acme".into(),
             currency: "EUR".into(),
-        };
+            lang: None,
+            email: None,
+            phone: None,
+            address: None,
+        }
+    }
+
+    #[test]
+    fn emails_carry_the_key_both_bodies_and_the_pdf() {
+        let company = company();
         let m = Message {
             key: "followup/1/main/p/l/2022-01-11/email".into(),
             channel: Channel::Email,
@@ -242,22 +276,95 @@ mod tests {
             text: "Please pay.".into(),
             html: Some("<p>Please pay.</p>".into()),
             items: vec!["INV-1".into()],
-            attach: vec![],
+            attach: vec!["INV-1".into()],
+            attachments: vec![Attachment {
+                name: "first-p-2022-01-11.pdf".into(),
+                mime_type: "application/pdf".into(),
+                content: b"%PDF-1.7 statement".to_vec(),
+            }],
         };
         let dir = tempfile::tempdir().unwrap();
         let mut outbox = Outbox::create(dir.path()).unwrap();
         let path = outbox.write_message(&company, &m).unwrap();
         assert!(path.extension().is_some_and(|e| e == "eml"));
-        let eml = fs::read_to_string(path).unwrap();
+        let raw = fs::read(&path).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(parsed.subject(), Some("Reminder"));
+        assert_eq!(parsed.body_text(0).as_deref(), Some("Please pay."));
+        assert_eq!(parsed.body_html(0).as_deref(), Some("<p>Please pay.</p>"));
+        assert_eq!(parsed.attachment_count(), 1);
+        let pdf = parsed.attachment(0).unwrap();
+        assert_eq!(pdf.attachment_name(), Some("first-p-2022-01-11.pdf"));
+        assert_eq!(pdf.contents(), b"%PDF-1.7 statement");
+        let eml = String::from_utf8(raw).unwrap();
         assert!(
             eml.contains("X-Idempotency-Key: followup/1/main/p/l/2022-01-11/email"),
             "{eml}"
         );
         assert!(eml.contains("multipart/alternative"), "{eml}");
+        assert!(eml.contains("multipart/mixed"), "{eml}");
+        assert!(eml.contains("X-Followup-Attach: INV-1"), "{eml}");
         assert!(
             eml.contains("From: \"Acme\" <followup@main.example>"),
             "{eml}"
         );
         assert!(eml.contains("Tue, 11 Jan 2022"), "{eml}");
+    }
+}
+
+#[cfg(test)]
+mod letter_tests {
+    use super::*;
+    use crate::wit::types::Attachment;
+    use crate::wit::types::{Contact, PostalAddress};
+
+    #[test]
+    fn letters_are_written_as_their_pdf() {
+        let company = Company {
+            id: "main".into(),
+            name: "Acme".into(),
+            currency: "EUR".into(),
+            lang: Some("de".into()),
+            email: Some("ar@acme.test".into()),
+            phone: None,
+            address: None,
+        };
+        let address = PostalAddress {
+            street: "1 Road".into(),
+            city: "Town".into(),
+            zip: "1".into(),
+            country: "GB".into(),
+        };
+        let m = Message {
+            key: "followup/1/main/p/l/2022-01-11/print_letter".into(),
+            channel: Channel::PrintLetter,
+            partner: "p".into(),
+            level: "l".into(),
+            date: "2022-01-11".into(),
+            lang: "en".into(),
+            recipient: Contact {
+                name: "P Ltd".into(),
+                email: None,
+                phone: None,
+                address: Some(address),
+            },
+            to: "1 Road, 1 Town, GB".into(),
+            subject: "Reminder".into(),
+            text: "Please pay.".into(),
+            html: None,
+            items: vec!["INV-1".into()],
+            attach: vec![],
+            attachments: vec![Attachment {
+                name: "l-p-2022-01-11.pdf".into(),
+                mime_type: "application/pdf".into(),
+                content: b"%PDF-1.7 letter".to_vec(),
+            }],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut outbox = Outbox::create(dir.path()).unwrap();
+        let path = outbox.write_message(&company, &m).unwrap();
+        assert!(path.extension().is_some_and(|e| e == "pdf"), "{path:?}");
+        assert_eq!(fs::read(path).unwrap(), b"%PDF-1.7 letter");
+        assert_eq!(sender(&company), "ar@acme.test");
     }
 }

@@ -19,7 +19,8 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use crate::bindings::{FollowupEngine, FollowupEnginePre};
 use crate::ledger::MemLedger;
 use crate::wit::api::{
-    BatchOutcome, Guest, LedgerSummary, OverviewLine, PartnerReport, ProcessOutcome, ProcessRequest,
+    BatchOutcome, Guest, LedgerSummary, Letter, OverviewLine, PartnerReport, ProcessOutcome,
+    ProcessRequest,
 };
 use crate::wit::types::{self, Trust};
 
@@ -193,6 +194,18 @@ impl Runtime {
     pub fn overview(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<OverviewLine>> {
         self.call(ledger, "overview", |g, s| {
             g.call_overview(s, &today.to_owned())
+        })
+    }
+
+    /// `print-letter`: one partner's follow-up letter on `today` (reads only).
+    pub fn print_letter(
+        &self,
+        ledger: &mut MemLedger,
+        today: &str,
+        partner: &str,
+    ) -> Outcome<Letter> {
+        self.call(ledger, "print-letter", |g, s| {
+            g.call_print_letter(s, &today.to_owned(), partner)
         })
     }
 

@@ -51,6 +51,18 @@ fn the_c_abi_answers_exactly_as_the_component() {
             &d1.report(&mut a, &today, &line.partner).unwrap(),
             &d2.report(&mut b, &today, &line.partner).unwrap(),
         );
+        // The PDF letters are byte-identical both ways (`Debug` shows every byte).
+        let letter = d1.print_letter(&mut a, &today, &line.partner).unwrap();
+        assert!(
+            letter
+                .as_ref()
+                .is_ok_and(|l| l.pdf.content.starts_with(b"%PDF-"))
+        );
+        same(
+            "print_letter",
+            &letter,
+            &d2.print_letter(&mut b, &today, &line.partner).unwrap(),
+        );
     }
     let partners: Vec<String> = overview.iter().map(|l| l.partner.clone()).collect();
     let first = ProcessRequest {

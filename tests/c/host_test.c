@@ -455,6 +455,14 @@ static void test_operations(followup_engine *engine) {
     CHECK(followup_buffer_len(out) == strlen(followup_buffer_data(out)));
     followup_buffer_free(out);
 
+    /* print_letter: the letter "Print Letter" makes, with its PDF (base64 of "%PDF-") */
+    EXPECT(followup_engine_print_letter(engine, &host, S("2022-01-11"), S("bluebird"), &out),
+           FOLLOWUP_RESULT_OK);
+    CHECK(contains(out, "\"partner\":\"bluebird\""));
+    CHECK(contains(out, "\"mime_type\":\"application/pdf\""));
+    CHECK(contains(out, "\"content\":\"JVBERi0"));
+    followup_buffer_free(out);
+
     /* overview: in need of action, oldest due date first, then id */
     EXPECT(followup_engine_overview(engine, &host, S("2022-01-11"), &out), FOLLOWUP_RESULT_OK);
     const char *doc = followup_buffer_data(out);
@@ -636,6 +644,18 @@ static void test_null_and_garbage(followup_engine *engine) {
     EXPECT(followup_engine_report(engine, &host, D, DL, S("bluebird"), NULL),
            FOLLOWUP_RESULT_NULL_PARAMETER);
     EXPECT(followup_engine_report(engine, &host, S(bad_utf8), S("bluebird"), &out),
+           FOLLOWUP_RESULT_INVALID_DATA);
+    EXPECT(followup_engine_print_letter(NULL, &host, D, DL, S("bluebird"), &out),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_print_letter(engine, NULL, D, DL, S("bluebird"), &out),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_print_letter(engine, &host, NULL, 0, S("bluebird"), &out),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_print_letter(engine, &host, D, DL, NULL, 3, &out),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_print_letter(engine, &host, D, DL, S("bluebird"), NULL),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_print_letter(engine, &host, S(bad_utf8), S("bluebird"), &out),
            FOLLOWUP_RESULT_INVALID_DATA);
     EXPECT(followup_engine_report(engine, &host, S("yesterday"), S("bluebird"), &out),
            FOLLOWUP_RESULT_INVALID_DATA);

@@ -100,6 +100,7 @@ pub fn company() -> CompanyRecord {
         id: "main".into(),
         name: "Acme Supplies".into(),
         currency: "EUR".into(),
+        ..CompanyRecord::default()
     }
 }
 
@@ -109,12 +110,7 @@ pub fn level(id: &str, delay: i32) -> Level {
         name: format!("Level {id}"),
         delay_days: delay,
         email: true,
-        sms: false,
-        print_letter: false,
-        send_letter: false,
-        manual_action: None,
-        auto_execute: false,
-        join_invoices: false,
+        ..Level::default()
     }
 }
 

@@ -56,8 +56,28 @@ fn channel_name(c: types::Channel) -> &'static str {
     }
 }
 
+fn tone_name(t: types::Tone) -> &'static str {
+    match t {
+        types::Tone::Friendly => "friendly",
+        types::Tone::Firm => "firm",
+        types::Tone::Final => "final",
+    }
+}
+
+fn template(t: &types::Template) -> Value {
+    json!({
+        "lang": t.lang,
+        "email_subject": t.email_subject,
+        "email_body": t.email_body,
+        "sms": t.sms,
+        "letter": t.letter,
+    })
+}
+
 fn level(l: &types::Level) -> Value {
     json!({
+        "tone": l.tone.map(tone_name),
+        "templates": l.templates.iter().map(template).collect::<Vec<_>>(),
         "id": l.id,
         "name": l.name,
         "delay_days": l.delay_days,
@@ -74,7 +94,15 @@ fn level(l: &types::Level) -> Value {
 /// The POLICY document: the company and its levels.
 pub fn policy(company: &types::Company, levels: &[types::Level]) -> Value {
     json!({
-        "company": {"id": company.id, "name": company.name, "currency": company.currency},
+        "company": {
+            "id": company.id,
+            "name": company.name,
+            "currency": company.currency,
+            "lang": company.lang,
+            "email": company.email,
+            "phone": company.phone,
+            "address": company.address.as_ref().map(address),
+        },
         "levels": levels.iter().map(level).collect::<Vec<_>>(),
     })
 }
@@ -277,6 +305,29 @@ struct Message {
     html: Option<String>,
     items: Vec<String>,
     attach: Vec<String>,
+    attachments: Vec<Attachment>,
+}
+
+/// An attachment; `content` is base64 (standard alphabet, padded).
+#[derive(Deserialize)]
+struct Attachment {
+    name: String,
+    mime_type: String,
+    content: String,
+}
+
+impl Attachment {
+    fn into_wit(self) -> serde_json::Result<types::Attachment> {
+        use base64::Engine as _;
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(&self.content)
+            .map_err(serde::de::Error::custom)?;
+        Ok(types::Attachment {
+            name: self.name,
+            mime_type: self.mime_type,
+            content,
+        })
+    }
 }
 
 impl Document for messaging::Message {
@@ -296,6 +347,11 @@ impl Document for messaging::Message {
             html: m.html,
             items: m.items,
             attach: m.attach,
+            attachments: m
+                .attachments
+                .into_iter()
+                .map(Attachment::into_wit)
+                .collect::<serde_json::Result<_>>()?,
         })
     }
 }
@@ -386,6 +442,34 @@ struct ReportItem {
     level: Option<String>,
     chased: bool,
     in_need: bool,
+}
+
+#[derive(Deserialize)]
+struct Letter {
+    partner: String,
+    level: String,
+    lang: String,
+    subject: String,
+    text: String,
+    html: String,
+    items: Vec<String>,
+    pdf: Attachment,
+}
+
+impl Document for api::Letter {
+    fn from_json(text: &[u8]) -> serde_json::Result<Self> {
+        let l: Letter = serde_json::from_slice(text)?;
+        Ok(api::Letter {
+            partner: l.partner,
+            level: l.level,
+            lang: l.lang,
+            subject: l.subject,
+            text: l.text,
+            html: l.html,
+            items: l.items,
+            pdf: l.pdf.into_wit()?,
+        })
+    }
 }
 
 #[derive(Deserialize)]

@@ -22,7 +22,8 @@ use crate::conformance::Driver;
 use crate::ledger::MemLedger;
 use crate::runtime::Outcome;
 use crate::wit::api::{
-    BatchOutcome, LedgerSummary, OverviewLine, PartnerReport, ProcessOutcome, ProcessRequest,
+    BatchOutcome, LedgerSummary, Letter, OverviewLine, PartnerReport, ProcessOutcome,
+    ProcessRequest,
 };
 use crate::wit::chatter::{self, Host as _};
 use crate::wit::ledger::Host as _;
@@ -98,6 +99,7 @@ struct Api {
     engine_free: unsafe extern "C" fn(*mut EngineHandle),
     check: unsafe extern "C" fn(E, H, Out) -> u32,
     report: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
+    print_letter: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
     overview: unsafe extern "C" fn(E, H, Str, usize, Out) -> u32,
     process: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
     process_batch: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
@@ -156,6 +158,7 @@ impl CapiDriver {
             engine_free: sym!("followup_engine_free"),
             check: sym!("followup_engine_check"),
             report: sym!("followup_engine_report"),
+            print_letter: sym!("followup_engine_print_letter"),
             overview: sym!("followup_engine_overview"),
             process: sym!("followup_engine_process"),
             process_batch: sym!("followup_engine_process_batch"),
@@ -325,6 +328,12 @@ impl Driver for CapiDriver {
     fn report(&self, ledger: &mut MemLedger, today: &str, partner: &str) -> Outcome<PartnerReport> {
         self.call_doc(ledger, "report", |api, e, h, out| unsafe {
             (api.report)(e, h, s(today), today.len(), s(partner), partner.len(), out)
+        })
+    }
+
+    fn print_letter(&self, ledger: &mut MemLedger, today: &str, partner: &str) -> Outcome<Letter> {
+        self.call_doc(ledger, "print_letter", |api, e, h, out| unsafe {
+            (api.print_letter)(e, h, s(today), today.len(), s(partner), partner.len(), out)
         })
     }
 
