@@ -983,9 +983,8 @@ fn apply_ledger_change(ledger: &mut MemLedger, change: &LedgerChange) -> Result<
             ledger.update_item(&payment.item, |i| i.residual = left.to_string());
         }
     }
-    let currency = ledger.company().currency.clone();
     for item in &change.add_items {
-        ledger.insert_item(item.to_wit(&currency));
+        ledger.insert_item(item.to_wit());
     }
     Ok(())
 }

@@ -739,8 +739,9 @@ impl Partner {
 }
 
 impl Item {
-    /// The WIT record; a missing currency becomes `company_currency`.
-    pub fn to_wit(&self, company_currency: &str) -> types::OpenItem {
+    /// The WIT record. A missing currency stays missing: the engine reads it as the
+    /// company's.
+    pub fn to_wit(&self) -> types::OpenItem {
         types::OpenItem {
             id: self.id.clone(),
             partner: self.partner.clone(),
@@ -749,11 +750,7 @@ impl Item {
             due_date: self.due_date.clone(),
             amount: self.amount.clone(),
             residual: self.residual.clone(),
-            currency: Some(
-                self.currency
-                    .clone()
-                    .unwrap_or_else(|| company_currency.to_string()),
-            ),
+            currency: self.currency.clone(),
             excluded: self.excluded,
             level: self.level.clone(),
             contact: self.contact.as_ref().map(Contact::to_wit),
@@ -781,7 +778,7 @@ impl Case {
             ledger.insert_partner(partner.to_wit());
         }
         for item in &self.items {
-            ledger.insert_item(item.to_wit(&self.company.currency));
+            ledger.insert_item(item.to_wit());
         }
         ledger
     }
@@ -815,7 +812,8 @@ mod tests {
         assert_eq!(p.trust, types::Trust::Normal);
         assert_eq!(p.reminders, types::ReminderMode::Automatic);
         assert_eq!(p.lang, None);
-        assert_eq!(ledger.item("i").unwrap().currency.as_deref(), Some("EUR"));
+        // No currency: left to the engine, which reads it as the company's.
+        assert_eq!(ledger.item("i").unwrap().currency, None);
         assert!(!ledger.levels()[0].sms);
         let expect = &case.steps[0].expect.partners["p"];
         assert_eq!(expect.level, Some(None));

@@ -13,6 +13,7 @@
 pub mod bindings;
 pub mod capi_driver;
 pub mod conformance;
+pub mod csvset;
 pub mod demo;
 pub mod fixture;
 pub mod ledger;

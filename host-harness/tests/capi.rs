@@ -182,7 +182,7 @@ fn a_large_ledger_is_read_through_every_page() {
             id: format!("BULK-{n:05}"),
             ..template.clone()
         };
-        ledger.insert_item(item.to_wit("EUR"));
+        ledger.insert_item(item.to_wit());
     }
     let summary = capi.check(&mut ledger).unwrap().unwrap();
     assert_eq!(summary.items as usize, before + count);

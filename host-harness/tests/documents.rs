@@ -79,7 +79,7 @@ fn ledger(templates: Vec<types::Template>) -> MemLedger {
         ledger.insert_partner(partner.to_wit());
     }
     for item in &case.items {
-        ledger.insert_item(item.to_wit("EUR"));
+        ledger.insert_item(item.to_wit());
     }
     ledger
 }

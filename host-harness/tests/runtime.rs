@@ -88,7 +88,7 @@ fn a_large_ledger_is_read_through_every_page() {
             id: format!("INV-{n:04}"),
             ..template.clone()
         };
-        ledger.insert_item(item.to_wit("EUR"));
+        ledger.insert_item(item.to_wit());
     }
     let summary = rt.check(&mut ledger).unwrap().unwrap();
     assert_eq!(summary.items as usize, count);
