@@ -45,7 +45,7 @@ pub fn remind_later(
     let record = host
         .partner(partner)
         .ok_or_else(|| Error::not_found(format!("partner '{partner}' is not in the ledger")))?;
-    validate::partner(&record)?;
+    validate::partner(record)?;
     if date < today {
         return Err(Error::invalid_data(format!(
             "partner '{partner}': field next_reminder {date} is before today ({today})"
@@ -72,7 +72,7 @@ pub fn set_excluded(
     let record = host
         .item(item)
         .ok_or_else(|| Error::not_found(format!("item '{item}' is not in the ledger")))?;
-    validate::item(&record, company, policy)?;
+    validate::item(record, company, policy)?;
     host.set_excluded(item, excluded);
     host.log(&ChatterEntry {
         target: Target::Item(item.to_string()),
@@ -92,7 +92,7 @@ pub fn set_trust(
     let record = host
         .partner(partner)
         .ok_or_else(|| Error::not_found(format!("partner '{partner}' is not in the ledger")))?;
-    validate::partner(&record)?;
+    validate::partner(record)?;
     host.set_trust(partner, trust);
     host.log(&ChatterEntry {
         target: Target::Partner(partner.to_string()),

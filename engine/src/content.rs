@@ -202,7 +202,6 @@ pub fn sample_context(level: &Level) -> Value {
     };
     let item = |id: &str, due: NaiveDate, amount: i64| Item {
         id: id.into(),
-        partner: partner.id.clone(),
         number: id.into(),
         invoice_date: day(2024, 1, 2),
         due_date: Some(due),

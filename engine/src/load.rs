@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::model::{Company, Item, Partner, Policy};
 use crate::ports::{Ledger, PAGE_SIZE, Page};
 use crate::validate;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A partner and its open items (residual ≠ 0).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn account(
     let record = ledger
         .partner(partner_id)
         .ok_or_else(|| Error::not_found(format!("partner '{partner_id}' is not in the ledger")))?;
-    let partner = validate::partner(&record)?;
+    let partner = validate::partner(record)?;
     if partner.id != partner_id {
         return Err(Error::invalid_data(format!(
             "partner '{partner_id}': the ledger returned partner '{}' for it",
@@ -43,37 +43,34 @@ pub fn account(
         )));
     }
     let mut items = Vec::new();
-    let mut seen = HashSet::new();
+    let mut reconciled = Vec::new();
     pages(
         |cursor| ledger.items(Some(partner_id), cursor, PAGE_SIZE),
         |record| {
-            let item = validate::item(&record, company, policy)?;
-            if item.partner != partner_id {
+            let listed_partner = (record.partner != partner_id).then(|| record.partner.clone());
+            let item = validate::item(record, company, policy)?;
+            if let Some(other) = listed_partner {
                 return Err(Error::invalid_data(format!(
-                    "item '{}': listed under partner '{partner_id}' but its field partner is '{}'",
-                    item.id, item.partner
+                    "item '{}': listed under partner '{partner_id}' but its field partner is '{other}'",
+                    item.id
                 )));
             }
-            if !seen.insert(item.id.clone()) {
-                return Err(repeated("item", &item.id));
-            }
-            if !item.residual.is_zero() {
-                items.push(item);
-            }
+            keep(item, &mut items, &mut reconciled);
             Ok(())
         },
     )?;
+    unique_items(items.iter().map(|i| i.id.as_str()), &reconciled)?;
     Ok(Account { partner, items })
 }
 
 /// Reads and checks the whole ledger: unique ids, every item's partner present.
 pub fn book(ledger: &mut impl Ledger, company: &Company, policy: &Policy) -> Result<Book, Error> {
     let mut accounts = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
     pages(
         |cursor| ledger.partners(cursor, PAGE_SIZE),
         |record| {
-            let partner = validate::partner(&record)?;
+            let partner = validate::partner(record)?;
             if index.insert(partner.id.clone(), accounts.len()).is_some() {
                 return Err(repeated("partner", &partner.id));
             }
@@ -84,33 +81,64 @@ pub fn book(ledger: &mut impl Ledger, company: &Company, policy: &Policy) -> Res
             Ok(())
         },
     )?;
-    let mut seen = HashSet::new();
+    let mut reconciled = Vec::new();
     let mut item_records = 0;
     pages(
         |cursor| ledger.items(None, cursor, PAGE_SIZE),
         |record| {
             item_records += 1;
-            let item = validate::item(&record, company, policy)?;
-            if !seen.insert(item.id.clone()) {
-                return Err(repeated("item", &item.id));
-            }
-            let Some(&at) = index.get(&item.partner) else {
+            let owner = index.get(record.partner.as_str()).copied();
+            let partner = owner.is_none().then(|| record.partner.clone());
+            let item = validate::item(record, company, policy)?;
+            let Some(at) = owner else {
                 return Err(Error::invalid_data(format!(
                     "item '{}': field partner '{}' is not a partner of the ledger",
-                    item.id, item.partner
+                    item.id,
+                    partner.unwrap_or_default()
                 )));
             };
-            if !item.residual.is_zero() {
-                accounts[at].items.push(item);
-            }
+            keep(item, &mut accounts[at].items, &mut reconciled);
             Ok(())
         },
     )?;
-    accounts.sort_by(|a, b| a.partner.id.cmp(&b.partner.id));
+    unique_items(
+        accounts
+            .iter()
+            .flat_map(|a| a.items.iter().map(|i| i.id.as_str())),
+        &reconciled,
+    )?;
+    // Hosts usually list partners by id already; sort only when they do not.
+    if !accounts.is_sorted_by(|a, b| a.partner.id <= b.partner.id) {
+        accounts.sort_by(|a, b| a.partner.id.cmp(&b.partner.id));
+    }
     Ok(Book {
         accounts,
         item_records,
     })
+}
+
+/// Keeps an open item; of a fully reconciled one (residual 0) only its id, for the
+/// uniqueness check.
+fn keep(item: Item, open: &mut Vec<Item>, reconciled: &mut Vec<String>) {
+    if item.residual.is_zero() {
+        reconciled.push(item.id);
+    } else {
+        open.push(item);
+    }
+}
+
+/// Refuses the first item id that appears twice.
+fn unique_items<'a>(
+    open: impl Iterator<Item = &'a str>,
+    reconciled: &'a [String],
+) -> Result<(), Error> {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for id in open.chain(reconciled.iter().map(String::as_str)) {
+        if !seen.insert(id) {
+            return Err(repeated("item", id));
+        }
+    }
+    Ok(())
 }
 
 fn repeated(record: &str, id: &str) -> Error {

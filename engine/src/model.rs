@@ -171,8 +171,6 @@ pub struct Partner {
 pub struct Item {
     /// Item id.
     pub id: String,
-    /// The partner who owes it.
-    pub partner: String,
     /// Invoice number shown to the customer (the id when the ledger has none).
     pub number: String,
     /// Invoice date.
@@ -189,8 +187,8 @@ pub struct Item {
     pub excluded: bool,
     /// Position of the level reached in the policy.
     pub level: Option<usize>,
-    /// The item's own contact.
-    pub contact: Option<Contact>,
+    /// The item's own contact (boxed: rare, and large beside the rest of an item).
+    pub contact: Option<Box<Contact>>,
 }
 
 #[cfg(test)]

@@ -23,18 +23,39 @@ pub fn date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Parses a plain decimal: an optional `-`, digits, optionally `.` and digits.
-/// No `+`, exponent, separators or spaces; at most 28 significant digits.
+/// No `+`, exponent, separators or spaces; at most 28 decimals and a value that fits
+/// `rust_decimal` (96-bit mantissa). One pass over the bytes, no allocation.
 pub fn decimal(text: &str) -> Option<Decimal> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match digits.split_once('.') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (digits, None),
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
     };
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    if !all_digits(int) || !frac.is_none_or(all_digits) {
+    let mut mantissa: u128 = 0;
+    let (mut whole, mut fraction, mut dot) = (0u32, 0u32, false);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(u128::from(c - b'0'))?;
+                if dot {
+                    fraction += 1;
+                } else {
+                    whole += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if whole == 0 || (dot && fraction == 0) || mantissa >= 1 << 96 {
         return None;
     }
-    Decimal::from_str_exact(text).ok()
+    let mut value =
+        Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, fraction).ok()?;
+    value.set_sign_negative(negative);
+    Some(value)
 }
 
 /// An ISO 4217 currency code: three capital ASCII letters.
@@ -108,6 +129,23 @@ mod tests {
         assert_eq!(decimal("12.50"), Some(Decimal::new(1250, 2)));
         assert_eq!(decimal("-3"), Some(Decimal::new(-3, 0)));
         assert_eq!(decimal("0.001"), Some(Decimal::new(1, 3)));
+        assert_eq!(
+            decimal("500.00").map(|d| d.to_string()).as_deref(),
+            Some("500.00")
+        );
+        assert_eq!(
+            decimal("-12.5").map(|d| d.to_string()).as_deref(),
+            Some("-12.5")
+        );
+        assert_eq!(
+            decimal("79228162514264337593543950335"),
+            Some(Decimal::MAX),
+            "the largest mantissa"
+        );
+        assert_eq!(
+            decimal("1.0000000000000000000000000001"),
+            Some(Decimal::new(1, 0) + Decimal::new(1, 28))
+        );
         for bad in [
             "12,50",
             "1e3",
@@ -122,6 +160,8 @@ mod tests {
             "--1",
             "1.2.3",
             "99999999999999999999999999999999",
+            "79228162514264337593543950336",
+            "0.00000000000000000000000000001",
         ] {
             assert_eq!(decimal(bad), None, "{bad}");
         }

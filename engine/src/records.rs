@@ -328,5 +328,5 @@ pub struct ItemRecord {
     pub level: Option<String>,
     /// The item's own contact.
     #[serde(default)]
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
 }

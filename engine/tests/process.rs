@@ -84,11 +84,11 @@ fn step2_recipient_is_item_contact_else_followup_contact_else_partner() {
         ..Contact::default()
     });
     let mut own = item("B", "p", "2022-01-01", "20.00");
-    own.contact = Some(Contact {
+    own.contact = Some(Box::new(Contact {
         name: "Site office".into(),
         email: Some("site@p.test".into()),
         ..Contact::default()
-    });
+    }));
     let mut host = fake(vec![p], vec![item("A", "p", "2022-01-01", "10.00"), own]);
     engine
         .process(&mut host, "2022-01-20", &ProcessRequest::automatic("p"))

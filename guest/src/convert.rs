@@ -118,7 +118,7 @@ pub fn item(i: w::OpenItem) -> e::ItemRecord {
         currency: i.currency,
         excluded: i.excluded,
         level: i.level,
-        contact: i.contact.map(contact_in),
+        contact: i.contact.map(|c| Box::new(contact_in(c))),
     }
 }
 

@@ -5,9 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use followup_host::bench::{self, BenchOptions};
 use followup_host::conformance::{self, Driver};
 use followup_host::demo::{self, DemoOptions};
 use followup_host::{CapiDriver, Runtime};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Reference wasmtime host of the followup (payment follow-up) component.
 #[derive(Debug, Parser)]
@@ -55,6 +59,33 @@ enum Command {
         /// [default: the sample's, with the embedded sample].
         #[arg(long, value_name = "FILE")]
         letterhead: Option<PathBuf>,
+    },
+    /// Measure the engine natively, through the component and through the C ABI.
+    ///
+    /// Generates seeded ledgers (10k, 100k and 1M open items by default), times the
+    /// overview and the processing of partners in need of action on each path, and
+    /// prints the figures and their ratios to native. Build with `--release`; method in
+    /// docs/BENCHMARKS.md. With `--export DIR` it only writes the generated ledger as
+    /// CSV (docs/csv.md).
+    Bench {
+        /// A small run (2k and 10k items) with the same table, for CI.
+        #[arg(long)]
+        quick: bool,
+        /// Ledger sizes in open items, comma-separated [default: 10000,100000,1000000].
+        #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+        sizes: Option<Vec<usize>>,
+        /// Timed repetitions of each overview; the best counts.
+        #[arg(long, value_name = "N")]
+        repeats: Option<usize>,
+        /// Partners in need of action processed per measurement.
+        #[arg(long, value_name = "N")]
+        process: Option<usize>,
+        /// Seed of the ledger generator.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Write the generated ledger (the first size) as a CSV set into DIR and stop.
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
     },
 }
 
@@ -119,6 +150,43 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 letterhead,
             };
             demo::run(Runtime::shared()?, &options, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            quick,
+            sizes,
+            repeats,
+            process,
+            seed,
+            export,
+        } => {
+            let mut options = if quick {
+                BenchOptions::quick()
+            } else {
+                BenchOptions::full()
+            };
+            options.sizes = sizes.unwrap_or(options.sizes);
+            options.repeats = repeats.unwrap_or(options.repeats);
+            options.process_partners = process.unwrap_or(options.process_partners);
+            options.seed = seed.unwrap_or(options.seed);
+            if let Some(dir) = export {
+                let items = options.sizes[0];
+                let ledger = bench::export(items, options.seed, &dir)?;
+                writeln!(
+                    out,
+                    "wrote {} partners, {} items and {} levels to {}",
+                    ledger.partners().count(),
+                    ledger.items().count(),
+                    ledger.levels().len(),
+                    dir.display()
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if cfg!(debug_assertions) {
+                eprintln!("note: a debug build; figures are only meaningful with --release");
+            }
+            let report = bench::run(&options, &mut |line| eprintln!("{line}"))?;
+            write!(out, "{report}")?;
             Ok(ExitCode::SUCCESS)
         }
     }
