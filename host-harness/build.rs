@@ -1,7 +1,9 @@
 //! Builds the `followup-guest` component and puts it into `OUT_DIR` so the host embeds
-//! it with `include_bytes!`.
+//! it with `include_bytes!`; builds the hostile test component
+//! (`tests/hostile-guest`) beside it for the sandbox tests, whose path the crate gets as
+//! `FOLLOWUP_HOSTILE_WASM`.
 //!
-//! The guest is built by a nested `cargo build --target wasm32-wasip2 --profile guest`
+//! The guests are built by one nested `cargo build --target wasm32-wasip2 --profile guest`
 //! (release, LTO, stripped; see the workspace Cargo.toml) with its own target dir (`<workspace>/target/guest`): sharing the outer target dir deadlocks on
 //! its lock. Set `FOLLOWUP_GUEST_WASM=/path/to/component.wasm` (relative: from the
 //! workspace root) to embed a prebuilt component instead.
@@ -21,28 +23,42 @@ fn main() {
         .to_path_buf();
 
     println!("cargo:rerun-if-env-changed=FOLLOWUP_GUEST_WASM");
-    let wasm = match env::var_os("FOLLOWUP_GUEST_WASM") {
-        Some(path) if !path.is_empty() => {
+    let prebuilt = env::var_os("FOLLOWUP_GUEST_WASM")
+        .filter(|path| !path.is_empty())
+        .map(|path| {
             // A relative path is taken from the workspace root.
             let path = workspace.join(PathBuf::from(path));
             println!("cargo:rerun-if-changed={}", path.display());
             path
-        }
-        _ => build_guest(&workspace),
-    };
-    let dest = out_dir.join("followup_guest.wasm");
-    fs::copy(&wasm, &dest).unwrap_or_else(|e| {
+        });
+    let mut packages = vec!["followup-hostile-guest"];
+    if prebuilt.is_none() {
+        packages.push("followup-guest");
+    }
+    let built = build_guests(&workspace, &packages);
+    let wasm = prebuilt.unwrap_or_else(|| built.join("followup_guest.wasm"));
+    copy(&wasm, &out_dir.join("followup_guest.wasm"));
+    let hostile = out_dir.join("followup_hostile_guest.wasm");
+    copy(&built.join("followup_hostile_guest.wasm"), &hostile);
+    println!(
+        "cargo:rustc-env=FOLLOWUP_HOSTILE_WASM={}",
+        hostile.display()
+    );
+}
+
+fn copy(from: &Path, to: &Path) {
+    fs::copy(from, to).unwrap_or_else(|e| {
         panic!(
-            "cannot copy the guest component {} to {}: {e}",
-            wasm.display(),
-            dest.display()
+            "cannot copy the component {} to {}: {e}",
+            from.display(),
+            to.display()
         )
     });
 }
 
-/// Runs the nested cargo build of the guest and returns the path of the component.
-fn build_guest(workspace: &Path) -> PathBuf {
-    for dir in ["guest", "engine", "wit"] {
+/// Runs the nested cargo build of `packages` and returns the folder of the components.
+fn build_guests(workspace: &Path, packages: &[&str]) -> PathBuf {
+    for dir in ["guest", "engine", "wit", "tests/hostile-guest"] {
         println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
     }
     for file in ["Cargo.lock", "Cargo.toml"] {
@@ -51,12 +67,13 @@ fn build_guest(workspace: &Path) -> PathBuf {
 
     let target_dir = workspace.join("target").join("guest");
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(workspace)
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace).arg("build");
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    let output = command
         .args([
-            "build",
-            "-p",
-            "followup-guest",
             "--target",
             "wasm32-wasip2",
             "--profile",
@@ -73,23 +90,23 @@ fn build_guest(workspace: &Path) -> PathBuf {
         .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .env_remove("CLIPPY_ARGS")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo to build the guest: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run cargo to build the guest components: {e}"));
     if !output.status.success() {
         panic!(
-            "building the guest component failed ({}):\n{}",
+            "building the guest components failed ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let wasm = target_dir
-        .join("wasm32-wasip2")
-        .join("guest")
-        .join("followup_guest.wasm");
-    if !wasm.is_file() {
-        panic!(
-            "the guest build succeeded but {} is missing",
-            wasm.display()
-        );
+    let dir = target_dir.join("wasm32-wasip2").join("guest");
+    for package in packages {
+        let wasm = dir.join(format!("{}.wasm", package.replace('-', "_")));
+        if !wasm.is_file() {
+            panic!(
+                "the guest build succeeded but {} is missing",
+                wasm.display()
+            );
+        }
     }
-    wasm
+    dir
 }

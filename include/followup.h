@@ -527,6 +527,21 @@ followup_result followup_engine_run_auto(const struct followup_engine *engine,
                                          struct followup_buffer **out);
 
 /**
+ * `plan_auto`: the partners `followup_engine_run_auto` would process on `today`, in
+ * its order; reads only. A host that commits each partner on its own calls
+ * `followup_engine_process` (not manual) for each of them. On success `*out` is a new
+ * buffer with a JSON array of partner ids.
+ *
+ * # Safety
+ * Pointers must be NULL or live; each string `*_len` readable bytes.
+ */
+followup_result followup_engine_plan_auto(const struct followup_engine *engine,
+                                          const struct followup_host *host,
+                                          const char *today,
+                                          size_t today_len,
+                                          struct followup_buffer **out);
+
+/**
  * `remind_later`: do not remind `partner` before `date` (`YYYY-MM-DD`, not before
  * `today`).
  *

@@ -328,6 +328,34 @@ pub unsafe extern "C" fn followup_engine_run_auto(
     })
 }
 
+/// `plan_auto`: the partners `followup_engine_run_auto` would process on `today`, in
+/// its order; reads only. A host that commits each partner on its own calls
+/// `followup_engine_process` (not manual) for each of them. On success `*out` is a new
+/// buffer with a JSON array of partner ids.
+///
+/// # Safety
+/// Pointers must be NULL or live; each string `*_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn followup_engine_plan_auto(
+    engine: *const followup_engine,
+    host: *const followup_host,
+    today: *const c_char,
+    today_len: usize,
+    out: *mut *mut followup_buffer,
+) -> followup_result {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let (engine, host) = unsafe { handles(engine, host) }?;
+        // SAFETY: forwarded contract.
+        let out = unsafe { out_param(out) }?;
+        // SAFETY: forwarded contract.
+        let today = unsafe { text::text("today", today, today_len) }?;
+        let mut host = CHost::new(host)?;
+        let result = engine.plan_auto(&mut host, today);
+        write_out(out, &host.finish(result)?)
+    })
+}
+
 /// `remind_later`: do not remind `partner` before `date` (`YYYY-MM-DD`, not before
 /// `today`).
 ///

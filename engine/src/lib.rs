@@ -148,6 +148,14 @@ impl Engine {
         ))
     }
 
+    /// The partners [`Engine::run_auto`] would process on `today`, in its order. Reads
+    /// only: a host that wants one transaction per partner processes each of them with
+    /// [`Engine::process`] (not manual), which does what the automatic run does for it.
+    pub fn plan_auto(&self, ledger: &mut impl Ledger, today: &str) -> Result<Vec<String>, Error> {
+        let today = validate::argument_date("today", today)?;
+        process::plan_auto(&self.company, &self.policy, ledger, today)
+    }
+
     /// Processes every partner in need of action whose level runs by itself and whose
     /// reminders are automatic.
     pub fn run_auto(&self, host: &mut impl Host, today: &str) -> Result<BatchOutcome, Error> {

@@ -5,9 +5,9 @@ use crate::content::{self, Scene};
 use crate::document;
 use crate::error::{Error, ErrorKind};
 use crate::keys;
-use crate::load::{self, Account};
+use crate::load::{self, Account, Book};
 use crate::model::{Company, Item, Partner, Policy};
-use crate::ports::{ChatterEntry, Host, Message, Target, Task};
+use crate::ports::{ChatterEntry, Host, Ledger, Message, Target, Task};
 use crate::records::{Channel, Contact, ReminderMode};
 use crate::report;
 use crate::standing::{self, Status, add_days};
@@ -150,8 +150,24 @@ pub fn process_batch(
     outcome
 }
 
-/// Processes every partner in need of action whose level runs by itself
-/// (`auto_execute`) and whose reminders are automatic, in overview order.
+/// The partners the automatic run processes on `today`, in its order: those in need of
+/// action whose level runs by itself (`auto_execute`) and whose reminders are
+/// automatic, ordered as the overview orders partners in need. Reads only.
+pub fn plan_auto(
+    company: &Company,
+    policy: &Policy,
+    ledger: &mut impl Ledger,
+    today: NaiveDate,
+) -> Result<Vec<String>, Error> {
+    let book = load::book(ledger, company, policy)?;
+    Ok(auto_accounts(policy, &book, today)
+        .into_iter()
+        .map(|account| account.partner.id.clone())
+        .collect())
+}
+
+/// Processes every partner [`plan_auto`] names, in that order; one partner's failure
+/// never stops the others.
 pub fn run_auto(
     company: &Company,
     policy: &Policy,
@@ -159,6 +175,17 @@ pub fn run_auto(
     today: NaiveDate,
 ) -> Result<BatchOutcome, Error> {
     let book = load::book(host, company, policy)?;
+    let mut outcome = BatchOutcome::default();
+    for account in auto_accounts(policy, &book, today) {
+        let request = ProcessRequest::automatic(&account.partner.id);
+        let result = process_account(company, policy, host, today, account, &request);
+        record(&mut outcome, &account.partner.id, result);
+    }
+    Ok(outcome)
+}
+
+/// The accounts of the automatic run (see [`plan_auto`]), in its order.
+fn auto_accounts<'a>(policy: &Policy, book: &'a Book, today: NaiveDate) -> Vec<&'a Account> {
     let mut candidates: Vec<(Option<NaiveDate>, &Account)> = book
         .accounts
         .iter()
@@ -175,13 +202,7 @@ pub fn run_auto(
     candidates.sort_by(|(a_due, a), (b_due, b)| {
         report::need_order((*a_due, &a.partner.id), (*b_due, &b.partner.id))
     });
-    let mut outcome = BatchOutcome::default();
-    for (_, account) in candidates {
-        let request = ProcessRequest::automatic(&account.partner.id);
-        let result = process_account(company, policy, host, today, account, &request);
-        record(&mut outcome, &account.partner.id, result);
-    }
-    Ok(outcome)
+    candidates.into_iter().map(|(_, account)| account).collect()
 }
 
 fn record(outcome: &mut BatchOutcome, partner: &str, result: Result<ProcessOutcome, Error>) {

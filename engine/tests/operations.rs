@@ -239,3 +239,64 @@ fn the_automatic_run_processes_only_auto_levels_of_automatic_partners() {
     assert!(outcome.skipped.is_empty() && outcome.failed.is_empty());
     assert_eq!(host.sent.len(), 1);
 }
+
+#[test]
+fn the_plan_of_the_automatic_run_names_its_partners_in_order_and_reads_only() {
+    let engine = engine(vec![
+        Level {
+            auto_execute: true,
+            ..level("first", 10)
+        },
+        level("second", 20),
+    ]);
+    let mut handled = partner("handled");
+    handled.reminders = ReminderMode::Manual;
+    let partners = vec![
+        partner("newer"),
+        partner("older"),
+        partner("late"),
+        handled,
+        partner("calm"),
+    ];
+    let items = vec![
+        item("N", "newer", "2022-01-08", "1.00"),
+        item("O", "older", "2022-01-02", "1.00"),
+        item("L", "late", "2021-12-01", "1.00"),
+        item("H", "handled", "2022-01-01", "1.00"),
+        item("C", "calm", "2022-01-19", "1.00"),
+    ];
+    let mut host = fake(partners.clone(), items.clone());
+    host.items[2].level = Some("first".into()); // late's level is second: not auto
+    let before = host.clone();
+    let plan = engine.plan_auto(&mut host, "2022-01-20").unwrap();
+    // In need of action with an auto level, automatic reminders; oldest due date first.
+    assert_eq!(plan, ["older", "newer"]);
+    assert_eq!(host, before, "the plan writes nothing");
+
+    // Processing the plan's partners one by one does what the automatic run does.
+    let mut by_one = host.clone();
+    for p in &plan {
+        let request = followup_engine::ProcessRequest::automatic(p);
+        assert!(
+            engine
+                .process(&mut by_one, "2022-01-20", &request)
+                .unwrap()
+                .did_something
+        );
+    }
+    let mut at_once = host.clone();
+    let outcome = engine.run_auto(&mut at_once, "2022-01-20").unwrap();
+    let processed: Vec<&str> = outcome
+        .processed
+        .iter()
+        .map(|o| o.partner.as_str())
+        .collect();
+    assert_eq!(processed, plan);
+    assert_eq!(by_one, at_once);
+    assert!(
+        engine
+            .plan_auto(&mut at_once, "2022-01-20")
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -78,6 +78,10 @@ impl Guest for Component {
         Ok(batch(outcome))
     }
 
+    fn plan_auto(today: String) -> Result<Vec<String>, Error> {
+        engine()?.plan_auto(&mut WitHost, &today).map_err(error)
+    }
+
     fn remind_later(today: String, partner: String, date: String) -> Result<(), Error> {
         engine()?
             .remind_later(&mut WitHost, &today, &partner, &date)

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
+use crate::runtime::{Ending, TenantLedger};
 use crate::wit::chatter::{self, Entry, Task};
 use crate::wit::ledger::{self as ledger_wit, ItemPage, PartnerPage};
 use crate::wit::messaging::{self, Message};
@@ -380,6 +381,24 @@ fn after(cursor: Option<&str>) -> (Bound<Key>, Bound<Key>) {
     match cursor {
         Some(c) => (Bound::Excluded(Key::from_cursor(c)), Bound::Unbounded),
         None => (Bound::Unbounded, Bound::Unbounded),
+    }
+}
+
+impl TenantLedger for MemLedger {
+    /// The ledger before the call (a clone is cheap: collections are shared).
+    type Undo = MemLedger;
+
+    fn begin(&mut self) -> anyhow::Result<MemLedger> {
+        Ok(self.clone())
+    }
+
+    /// A trapped call is undone; a refusal keeps what was delivered before it (the
+    /// messages of a reminder whose later channel failed were really sent).
+    fn end(&mut self, before: MemLedger, ending: Ending) -> anyhow::Result<()> {
+        if ending == Ending::Trapped {
+            *self = before;
+        }
+        Ok(())
     }
 }
 

@@ -21,6 +21,7 @@ pub mod generate;
 pub mod ledger;
 pub mod outbox;
 pub mod runtime;
+pub mod tenants;
 
 pub use bindings::wit;
 pub use capi_driver::CapiDriver;

@@ -533,6 +533,11 @@ static void test_operations(followup_engine *engine) {
     CHECK(strcmp(l.partners[1].next_reminder, "2022-01-21") == 0);
 
     /* the automatic run: nocontact and badmail are due at the first (automatic) level */
+    EXPECT(followup_engine_plan_auto(engine, &host, S("2022-01-16"), &out), FOLLOWUP_RESULT_OK);
+    CHECK(contains(out, "\"nocontact\"") && contains(out, "\"badmail\""));
+    CHECK(!contains(out, "\"bluebird\""));
+    followup_buffer_free(out);
+    CHECK(l.sent == 2 && l.tasks == 1); /* the plan sends nothing */
     EXPECT(followup_engine_run_auto(engine, &host, S("2022-01-16"), &out), FOLLOWUP_RESULT_OK);
     CHECK(contains(out, "\"processed\":[]"));
     CHECK(contains(out, "\"partner\":\"nocontact\""));
@@ -719,6 +724,15 @@ static void test_null_and_garbage(followup_engine *engine) {
            FOLLOWUP_RESULT_NULL_PARAMETER);
     EXPECT(followup_engine_run_auto(engine, &host, D, DL, NULL), FOLLOWUP_RESULT_NULL_PARAMETER);
     EXPECT(followup_engine_run_auto(engine, &host, S("2022-13-01"), &out),
+           FOLLOWUP_RESULT_INVALID_DATA);
+
+    /* plan_auto */
+    EXPECT(followup_engine_plan_auto(NULL, &host, D, DL, &out), FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_plan_auto(engine, NULL, D, DL, &out), FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_plan_auto(engine, &host, NULL, DL, &out),
+           FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_plan_auto(engine, &host, D, DL, NULL), FOLLOWUP_RESULT_NULL_PARAMETER);
+    EXPECT(followup_engine_plan_auto(engine, &host, S("2022-02-30"), &out),
            FOLLOWUP_RESULT_INVALID_DATA);
 
     /* remind_later */

@@ -123,6 +123,10 @@ class Library:
                 [c_void_p, P(HostStruct), c_char_p, c_size_t, P(c_void_p)],
                 c_uint32,
             ),
+            "followup_engine_plan_auto": (
+                [c_void_p, P(HostStruct), c_char_p, c_size_t, P(c_void_p)],
+                c_uint32,
+            ),
             "followup_engine_remind_later": (
                 [c_void_p, P(HostStruct), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t],
                 c_uint32,
@@ -409,6 +413,10 @@ class Engine:
 
     def run_auto(self, host, today):
         return self._call("followup_engine_run_auto", host, *_b(today))
+
+    def plan_auto(self, host, today):
+        """The partners run_auto would process on `today`, in its order (reads only)."""
+        return self._call("followup_engine_plan_auto", host, *_b(today))
 
     def remind_later(self, host, today, partner, date):
         self._call(

@@ -123,7 +123,10 @@ class Operations(unittest.TestCase):
         self.assertEqual(batch["skipped"][0]["reason"], "missing_contact")
         failed = {f["partner"]: f["error"]["kind"] for f in batch["failed"]}
         self.assertEqual(failed, {"badmail": "delivery_failed", "ghost": "not_found"})
+        plan = self.engine.plan_auto(self.host, "2022-01-11")
         auto = self.engine.run_auto(self.host, "2022-01-11")
+        touched = [p["partner"] for kind in ("processed", "skipped", "failed") for p in auto[kind]]
+        self.assertEqual(sorted(plan), sorted(touched))
         self.assertEqual(auto["processed"], [])
         self.assertEqual([s["partner"] for s in auto["skipped"]], ["nocontact"])
 

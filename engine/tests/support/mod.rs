@@ -8,7 +8,7 @@ use followup_engine::{
 };
 
 /// The fake host.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fake {
     pub partners: Vec<PartnerRecord>,
     pub items: Vec<ItemRecord>,

@@ -14,7 +14,7 @@ use crate::capi_driver::CapiDriver;
 use crate::conformance::Driver;
 use crate::generate::{self, Spec};
 use crate::ledger::MemLedger;
-use crate::runtime::{Limits, Runtime};
+use crate::runtime::{Budget, Limits, Runtime};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -230,7 +230,8 @@ pub fn run(options: &BenchOptions, progress: &mut dyn FnMut(&str)) -> anyhow::Re
         crate::runtime::GUEST_WASM,
         Limits {
             memory_bytes: 4 << 30,
-            call_timeout: Duration::from_secs(600),
+            budget: Budget::Deadline(Duration::from_secs(600)),
+            ..Limits::default()
         },
     )?;
     let rt = &rt;
