@@ -6,6 +6,10 @@
 //! and runs on the date of its last step. The case format has no letterhead, so the
 //! company's language, email, phone and address come from a letterhead file
 //! (`host-harness/data/sample-letterhead.json` for the sample, `--letterhead` otherwise).
+//!
+//! The demo runs on SQLite, as a production host would: it imports the ledger into a
+//! tenant database ([`SqliteLedger`]; `--db`, else a temporary file removed afterwards),
+//! runs the calls on it, and delivers the outbox into the outbox folder.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -16,10 +20,12 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::fixture::{self, Status, Trust};
 use crate::ledger::MemLedger;
-use crate::outbox::Outbox;
 use crate::runtime::{Outcome, Runtime, error_kind, error_message};
+use crate::sqlite::{Deliverer, FolderDeliverer, SqliteLedger};
 use crate::wit::api::{BatchOutcome, CurrencyTotal, OverviewLine, SkipReason};
-use crate::wit::types::Channel;
+use crate::wit::chatter::Task;
+use crate::wit::messaging::Message;
+use crate::wit::types::{Channel, Company};
 
 /// The sample ledger embedded at build time (empty when the file did not exist).
 pub const SAMPLE: &str = include_str!("../data/sample-ledger.json");
@@ -74,6 +80,11 @@ pub struct DemoOptions {
     /// A letterhead file (language, email, phone, address of the company); the
     /// embedded sample has its own.
     pub letterhead: Option<PathBuf>,
+    /// The tenant database the demo imports the ledger into and runs on; none: a
+    /// temporary file, removed afterwards.
+    pub db: Option<PathBuf>,
+    /// Replace what `db` holds (else a database that holds a ledger is refused).
+    pub replace: bool,
 }
 
 /// What the demo did.
@@ -129,14 +140,49 @@ pub fn run(rt: &Runtime, options: &DemoOptions, out: &mut dyn Write) -> anyhow::
             .context("reading the letterhead")?
             .apply(&mut ledger);
     }
-    let summary = expect("check", rt.check(&mut ledger))?;
+    let temporary = match &options.db {
+        Some(_) => None,
+        None => Some(TempDb::new()),
+    };
+    let db_path = options
+        .db
+        .clone()
+        .or_else(|| temporary.as_ref().map(|t| t.path.clone()))
+        .unwrap_or_default();
+    let mut db = SqliteLedger::create(&db_path, &ledger, options.replace)?;
+    let rt = rt.for_ledger::<SqliteLedger>()?;
+    let result = run_on(
+        &rt,
+        &mut db,
+        &case.company.name,
+        &source,
+        &today,
+        options,
+        out,
+    );
+    drop(db);
+    drop(temporary);
+    result
+}
+
+/// The demo's calls on the tenant database, then delivery into the outbox folder.
+fn run_on(
+    rt: &Runtime<SqliteLedger>,
+    ledger: &mut SqliteLedger,
+    name: &str,
+    source: &str,
+    today: &str,
+    options: &DemoOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<DemoReport> {
+    let summary = expect("check", rt.check(ledger))?;
     writeln!(
         out,
-        "{} ({}): {} partners, {} open items, {} levels; today is {today}\n",
-        case.company.name, source, summary.partners, summary.items, summary.levels
+        "{name} ({source}): {} partners, {} open items, {} levels; today is {today}\n",
+        summary.partners, summary.items, summary.levels
     )?;
 
-    let lines = expect("overview", rt.overview(&mut ledger, &today))?;
+    let lines = expect("overview", rt.overview(ledger, today))?;
     writeln!(
         out,
         "Overview before the run:\n{}\n",
@@ -148,50 +194,84 @@ pub fn run(rt: &Runtime, options: &DemoOptions, out: &mut dyn Write) -> anyhow::
         .filter(|l| l.status == crate::wit::types::Status::InNeedOfAction)
         .map(|l| l.partner.clone())
         .collect();
-    let mark = ledger.mark();
-    let batch = expect(
-        "process-batch",
-        rt.process_batch(&mut ledger, &today, &in_need),
-    )?;
+    let batch = expect("process-batch", rt.process_batch(ledger, today, &in_need))?;
 
-    let mut outbox = Outbox::create(&options.outbox)
-        .with_context(|| format!("creating the outbox {}", options.outbox.display()))?;
-    let report = write_outbox(&mut outbox, &ledger, mark, today.clone(), batch)?;
+    let mut to = Counting {
+        folder: FolderDeliverer::new(&options.outbox)?,
+        per_channel: BTreeMap::new(),
+        per_lang: BTreeMap::new(),
+    };
+    let delivery = ledger.deliver(&mut to)?;
+    if let Some((key, why)) = delivery.failed.first() {
+        bail!("delivering {key}: {why}");
+    }
+    let report = DemoReport {
+        today: today.to_string(),
+        batch,
+        files: std::mem::take(&mut to.folder.files),
+        per_channel: std::mem::take(&mut to.per_channel),
+        per_lang: std::mem::take(&mut to.per_lang),
+        tasks: delivery.tasks,
+    };
 
-    let after = expect("overview", rt.overview(&mut ledger, &today))?;
+    let after = expect("overview", rt.overview(ledger, today))?;
     writeln!(out, "Overview after the run:\n{}\n", overview_table(&after))?;
-    print_summary(out, &report, outbox.dir())?;
+    print_summary(out, &report, to.folder.dir())?;
     Ok(report)
 }
 
-/// Writes what the run delivered into the outbox.
-fn write_outbox(
-    outbox: &mut Outbox,
-    ledger: &MemLedger,
-    mark: crate::ledger::Mark,
-    today: String,
-    batch: BatchOutcome,
-) -> anyhow::Result<DemoReport> {
-    let mut files = Vec::new();
-    let mut per_channel = BTreeMap::new();
-    let mut per_lang = BTreeMap::new();
-    for message in ledger.sent_since(mark) {
-        files.push(outbox.write_message(ledger.company(), message)?);
-        *per_channel
+/// Delivers into the outbox folder and counts messages per channel and language.
+struct Counting {
+    folder: FolderDeliverer,
+    per_channel: BTreeMap<&'static str, usize>,
+    per_lang: BTreeMap<String, usize>,
+}
+
+impl Deliverer for Counting {
+    fn message(&mut self, company: &Company, message: &Message) -> anyhow::Result<()> {
+        self.folder.message(company, message)?;
+        *self
+            .per_channel
             .entry(channel_name(message.channel))
             .or_insert(0) += 1;
-        *per_lang.entry(message.lang.clone()).or_insert(0) += 1;
+        *self.per_lang.entry(message.lang.clone()).or_insert(0) += 1;
+        Ok(())
     }
-    let tasks = ledger.tasks_since(mark);
-    files.extend(outbox.write_tasks(tasks)?);
-    Ok(DemoReport {
-        today,
-        batch,
-        files,
-        per_channel,
-        per_lang,
-        tasks: tasks.len(),
-    })
+
+    fn task(&mut self, task: &Task) -> anyhow::Result<()> {
+        self.folder.task(task)
+    }
+}
+
+/// A database file in the temporary folder, removed (with its WAL files) on drop.
+struct TempDb {
+    path: PathBuf,
+}
+
+impl TempDb {
+    fn new() -> TempDb {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("followup-demo-{}-{n}.db", std::process::id()));
+        let db = TempDb { path };
+        db.remove();
+        db
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut file = self.path.clone().into_os_string();
+            file.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(file));
+        }
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        self.remove();
+    }
 }
 
 /// The channel's name as case files write it.

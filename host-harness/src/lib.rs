@@ -5,7 +5,8 @@
 //! [`ledger::MemLedger`]; [`fixture`] reads conformance cases into such a ledger;
 //! [`conformance`] replays them through a [`conformance::Driver`] (the component, or the
 //! C ABI library through [`capi_driver`]); [`demo`] and [`outbox`] show the engine at
-//! work on a sample ledger.
+//! work on a sample ledger; [`sqlite`] keeps each tenant's ledger in a SQLite database
+//! of its own, which [`tenants`] runs side by side.
 
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod generate;
 pub mod ledger;
 pub mod outbox;
 pub mod runtime;
+pub mod sqlite;
 pub mod tenants;
 
 pub use bindings::wit;

@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use followup_host::bench::{self, BenchOptions};
 use followup_host::conformance::{self, Driver};
 use followup_host::demo::{self, DemoOptions};
+use followup_host::runtime::{error_kind, error_message};
+use followup_host::sqlite::{self, SqliteLedger, run::RunOptions};
 use followup_host::{CapiDriver, Runtime};
 
 #[global_allocator]
@@ -59,6 +61,53 @@ enum Command {
         /// [default: the sample's, with the embedded sample].
         #[arg(long, value_name = "FILE")]
         letterhead: Option<PathBuf>,
+        /// The tenant database (SQLite) the demo imports the ledger into and runs on
+        /// [default: a temporary file, removed afterwards].
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Replace what the --db database holds (else one holding a ledger is refused).
+        #[arg(long, requires = "db")]
+        replace: bool,
+    },
+    /// Manage tenant databases (one SQLite file per tenant; docs/sqlite.md).
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Run the automatic follow-up of every tenant database in a folder.
+    ///
+    /// Runs every `*.db` of DIR side by side, each tenant's calls in a sandboxed store of
+    /// their own: the component plans the automatic run, then processes one partner per
+    /// transaction; finally the tenant's outbox is delivered (with --outbox). Prints a
+    /// summary table; exits with 1 if any tenant had an error. Safe to run again after a
+    /// crash: committed partners are not processed twice and a message's idempotency key
+    /// is never queued twice.
+    Run {
+        /// The folder of tenant databases (*.db; a tenant is named after its file).
+        #[arg(long, value_name = "DIR")]
+        tenants: PathBuf,
+        /// The date of the run, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        today: String,
+        /// Tenants run side by side [default: the number of CPUs].
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Deliver each tenant's messages and tasks into DIR/<tenant>/ (.eml, .pdf,
+        /// .txt); without it they stay queued in the tenant's outbox.
+        #[arg(long, value_name = "DIR")]
+        outbox: Option<PathBuf>,
+    },
+    /// Print a tenant's overview, or one partner's follow-up report.
+    Report {
+        /// The tenant database.
+        #[arg(value_name = "DB")]
+        db: PathBuf,
+        /// The date of the report, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        today: String,
+        /// One partner's report instead of the overview.
+        #[arg(long, value_name = "ID")]
+        partner: Option<String>,
     },
     /// Measure the engine natively, through the component and through the C ABI.
     ///
@@ -86,6 +135,27 @@ enum Command {
         /// Write the generated ledger (the first size) as a CSV set into DIR and stop.
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
+    },
+}
+
+/// `tenant` subcommands.
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Import a ledger into a tenant database (created if needed).
+    ///
+    /// FILE is a conformance-format case (.json: company, policy, partners, items; its
+    /// steps are ignored) or a CSV-set folder (docs/csv.md). A database that already
+    /// holds a ledger is refused unless --replace.
+    Import {
+        /// The tenant database (SQLite file).
+        #[arg(value_name = "DB")]
+        db: PathBuf,
+        /// A case file (.json) or a CSV-set folder.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace what the database holds (its history and outbox included).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -142,14 +212,98 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             outbox,
             data,
             letterhead,
+            db,
+            replace,
         } => {
             let options = DemoOptions {
                 today,
                 outbox,
                 data,
                 letterhead,
+                db,
+                replace,
             };
             demo::run(Runtime::shared()?, &options, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tenant {
+            command: TenantCommand::Import { db, file, replace },
+        } => {
+            let ledger = sqlite::run::import(&db, &file, replace)?;
+            writeln!(
+                out,
+                "imported {} partners, {} open items and {} levels into {}",
+                ledger.partners().count(),
+                ledger.items().count(),
+                ledger.levels().len(),
+                db.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run {
+            tenants,
+            today,
+            jobs,
+            outbox,
+        } => {
+            let options = RunOptions {
+                tenants,
+                today,
+                jobs: jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                outbox,
+            };
+            let count = sqlite::run::tenant_files(&options.tenants)?.len();
+            let runtime = Runtime::shared()?.for_ledger::<SqliteLedger>()?;
+            let bar = indicatif::ProgressBar::new(count as u64).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} tenants {elapsed_precise} {msg}",
+                )?,
+            );
+            let results = sqlite::run::run_dir(&runtime, &options, &|result| {
+                bar.set_message(result.tenant.clone());
+                bar.inc(1);
+            })?;
+            bar.finish_and_clear();
+            writeln!(out, "{}", sqlite::run::summary_table(&results))?;
+            let mut errors = 0;
+            for result in &results {
+                for (partner, error) in &result.failed {
+                    writeln!(out, "{}: partner {partner}: {error}", result.tenant)?;
+                }
+                if let Some(error) = &result.error {
+                    writeln!(out, "{}: {error}", result.tenant)?;
+                }
+                errors += result.errors();
+            }
+            out.flush()?;
+            Ok(if errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Report { db, today, partner } => {
+            if !db.is_file() {
+                anyhow::bail!("{}: no such database", db.display());
+            }
+            let runtime = Runtime::shared()?.for_ledger::<SqliteLedger>()?;
+            let mut ledger = SqliteLedger::open(&db)?;
+            let refused = |e: followup_host::wit::types::Error| {
+                anyhow::anyhow!("refused: {}: {}", error_kind(&e), error_message(&e))
+            };
+            match partner {
+                Some(partner) => {
+                    let report = runtime
+                        .report(&mut ledger, &today, &partner)?
+                        .map_err(refused)?;
+                    write!(out, "{}", sqlite::run::partner_report_text(&report))?;
+                }
+                None => {
+                    let lines = runtime.overview(&mut ledger, &today)?.map_err(refused)?;
+                    writeln!(out, "{}", demo::overview_table(&lines))?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {

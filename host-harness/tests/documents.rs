@@ -361,6 +361,8 @@ fn the_demo_writes_emails_and_pdf_letters_in_the_partners_languages() {
         outbox: dir.path().to_path_buf(),
         data: None,
         letterhead: None,
+        db: None,
+        replace: false,
     };
     let mut out = Vec::new();
     let report = demo::run(rt, &options, &mut out).unwrap();

@@ -1,0 +1,216 @@
+//! The commands around tenant databases: import a ledger into one, run every tenant of
+//! a folder ([`crate::tenants::run`], then delivery), and the summary table.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{FolderDeliverer, SqliteLedger};
+use crate::ledger::MemLedger;
+use crate::runtime::Runtime;
+use crate::tenants::{self, TenantResult, Tenants};
+use crate::{csvset, fixture};
+
+/// Reads a ledger to import: a conformance-format case file (`.json`; its steps are
+/// ignored) or a CSV-set folder (docs/csv.md, `company.csv` included).
+pub fn read_ledger(file: &Path) -> anyhow::Result<MemLedger> {
+    if file.is_dir() {
+        return csvset::read(file, None)
+            .with_context(|| format!("reading the CSV set {}", file.display()));
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let case = fixture::parse_case(&text).with_context(|| format!("reading {}", file.display()))?;
+    Ok(case.ledger())
+}
+
+/// `tenant import`: loads `file` into the database `db` (created if needed). A database
+/// that already holds a ledger is refused unless `replace`.
+pub fn import(db: &Path, file: &Path, replace: bool) -> anyhow::Result<MemLedger> {
+    let ledger = read_ledger(file)?;
+    SqliteLedger::create(db, &ledger, replace)?;
+    Ok(ledger)
+}
+
+/// The tenant databases of `dir`: every `*.db`, by name; a tenant is named after its
+/// file (without `.db`).
+pub fn tenant_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "db") {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            found.push((name, path));
+        }
+    }
+    if found.is_empty() {
+        bail!("{} holds no tenant database (*.db)", dir.display());
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// What `run` is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The folder of tenant databases.
+    pub tenants: PathBuf,
+    /// The date of the automatic run.
+    pub today: String,
+    /// Worker threads (tenants run side by side).
+    pub jobs: usize,
+    /// Where each tenant's messages are delivered (`DIR/<tenant>/`); without it they stay
+    /// queued in each database's outbox.
+    pub outbox: Option<PathBuf>,
+}
+
+/// Runs every tenant of `options.tenants` on `options.today`: the automatic run through
+/// the component, one partner per transaction ([`tenants::run`]), then delivery of the
+/// tenant's outbox. `done` is called as each tenant finishes.
+pub fn run_dir(
+    runtime: &Runtime<SqliteLedger>,
+    options: &RunOptions,
+    done: &(dyn Fn(&TenantResult) + Sync),
+) -> anyhow::Result<Vec<TenantResult>> {
+    let files = tenant_files(&options.tenants)?;
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let path_of = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .context("unknown tenant")
+    };
+    let runtime_for = |_: &str| runtime;
+    let open = |name: &str| SqliteLedger::open(&path_of(name)?);
+    let finish = |name: &str, ledger: &mut SqliteLedger| -> anyhow::Result<usize> {
+        let Some(outbox) = &options.outbox else {
+            return Ok(0);
+        };
+        let mut to = FolderDeliverer::new(&outbox.join(name))?;
+        let delivery = ledger.deliver(&mut to)?;
+        if let Some((key, why)) = delivery.failed.first() {
+            bail!(
+                "{} of the outbox could not be delivered (first: {key}: {why})",
+                delivery.failed.len()
+            );
+        }
+        Ok(delivery.messages)
+    };
+    let tenants = Tenants {
+        names,
+        runtime: &runtime_for,
+        open: &open,
+        finish: &finish,
+    };
+    Ok(tenants::run(&tenants, &options.today, options.jobs, done))
+}
+
+/// The summary of a run: one row per tenant and a total.
+pub fn summary_table(results: &[TenantResult]) -> Table {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).set_header([
+        "Tenant",
+        "Processed",
+        "Messages",
+        "Skipped",
+        "Errors",
+        "Delivered",
+        "Time",
+    ]);
+    let seconds = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let mut total = TenantResult {
+        tenant: format!("total ({} tenants)", results.len()),
+        ..TenantResult::default()
+    };
+    let mut errors = 0;
+    for r in results {
+        table.add_row([
+            r.tenant.clone(),
+            r.processed.to_string(),
+            r.messages.to_string(),
+            r.skipped.to_string(),
+            r.errors().to_string(),
+            r.finished.to_string(),
+            seconds(r.elapsed),
+        ]);
+        total.processed += r.processed;
+        total.messages += r.messages;
+        total.skipped += r.skipped;
+        total.finished += r.finished;
+        total.elapsed += r.elapsed;
+        errors += r.errors();
+    }
+    table.add_row([
+        total.tenant,
+        total.processed.to_string(),
+        total.messages.to_string(),
+        total.skipped.to_string(),
+        errors.to_string(),
+        total.finished.to_string(),
+        seconds(total.elapsed),
+    ]);
+    for column in 1..7 {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// One partner's follow-up report: a heading and the table of its open items.
+pub fn partner_report_text(report: &crate::wit::api::PartnerReport) -> String {
+    use crate::fixture::{ReminderMode, Status, Trust};
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).set_header([
+        "Item",
+        "Number",
+        "Invoice date",
+        "Due date",
+        "Days late",
+        "Amount",
+        "Residual",
+        "Level",
+        "Excluded",
+        "In need",
+    ]);
+    for item in &report.items {
+        table.add_row([
+            item.id.clone(),
+            item.number.clone(),
+            item.invoice_date.clone(),
+            item.due_date.clone().unwrap_or_else(|| "-".into()),
+            item.days_late.to_string(),
+            format!("{} {}", item.currency, item.amount),
+            format!("{} {}", item.currency, item.residual),
+            item.level.clone().unwrap_or_else(|| "-".into()),
+            if item.excluded { "yes" } else { "no" }.into(),
+            if item.in_need { "yes" } else { "no" }.into(),
+        ]);
+    }
+    let totals: Vec<String> = report
+        .totals
+        .iter()
+        .map(|t| format!("{} {} due, {} overdue", t.currency, t.due, t.overdue))
+        .collect();
+    format!(
+        "{} ({}): {}; level {}; next reminder {}; trust {}; reminders {}\n{table}\nTotals: {}\n",
+        report.name,
+        report.partner,
+        Status::name_of(report.status).replace('_', " "),
+        report.level.as_deref().unwrap_or("-"),
+        report.next_reminder.as_deref().unwrap_or("-"),
+        Trust::name_of(report.trust),
+        ReminderMode::name_of(report.reminders),
+        if totals.is_empty() {
+            "none".to_string()
+        } else {
+            totals.join("; ")
+        }
+    )
+}
