@@ -260,12 +260,20 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     "{bar:40} {pos}/{len} tenants {elapsed_precise} {msg}",
                 )?,
             );
+            let start = std::time::Instant::now();
             let results = sqlite::run::run_dir(&runtime, &options, &|result| {
                 bar.set_message(result.tenant.clone());
                 bar.inc(1);
             })?;
             bar.finish_and_clear();
             writeln!(out, "{}", sqlite::run::summary_table(&results))?;
+            writeln!(
+                out,
+                "{} tenants in {:.2} s with {} jobs",
+                results.len(),
+                start.elapsed().as_secs_f64(),
+                options.jobs
+            )?;
             let mut errors = 0;
             for result in &results {
                 for (partner, error) in &result.failed {

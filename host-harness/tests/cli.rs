@@ -82,6 +82,10 @@ fn every_command_has_help() {
         &["--help"][..],
         &["conformance", "--help"],
         &["demo", "--help"],
+        &["tenant", "--help"],
+        &["tenant", "import", "--help"],
+        &["run", "--help"],
+        &["report", "--help"],
     ] {
         let output = bin().args(args).output().unwrap();
         assert!(output.status.success(), "{args:?}");
@@ -90,4 +94,97 @@ fn every_command_has_help() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn tenant_import_run_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let tenants = dir.path().join("tenants");
+    std::fs::create_dir(&tenants).unwrap();
+    let sample = manifest().join("data/sample-ledger.json");
+    let db = tenants.join("acme.db");
+    let import = |db: &Path, extra: &[&str]| {
+        bin()
+            .args(["tenant", "import"])
+            .arg(db)
+            .arg(&sample)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = import(&db, &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("imported 28 partners"),
+        "{output:?}"
+    );
+    // Not over a ledger, unless asked.
+    let output = import(&db, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--replace"));
+    assert!(import(&db, &["--replace"]).status.success());
+    // A CSV set.
+    let csv = dir.path().join("csv");
+    let output = bin()
+        .args(["bench", "--sizes", "100", "--export"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let output = bin()
+        .args(["tenant", "import"])
+        .arg(tenants.join("generated.db"))
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+
+    let outbox = dir.path().join("outbox");
+    let run = || {
+        bin()
+            .arg("run")
+            .arg("--tenants")
+            .arg(&tenants)
+            .args(["--today", "2024-06-14", "--outbox"])
+            .arg(&outbox)
+            .output()
+            .unwrap()
+    };
+    let output = run();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("total (2 tenants)"), "{stdout}");
+    assert!(!files_with_extension(&outbox.join("acme"), "eml").is_empty());
+
+    let output = bin()
+        .arg("report")
+        .arg(&db)
+        .args(["--today", "2024-06-14"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("vasseur"), "{stdout}");
+    let output = bin()
+        .arg("report")
+        .arg(&db)
+        .args(["--today", "2024-06-14", "--partner", "vasseur"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("INV/2024/0102"), "{stdout}");
+
+    // A tenant with no ledger is an error of its own: the others run, the exit code is 1.
+    drop(empty_file(&tenants.join("empty.db")));
+    let output = run();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("empty: "), "{stdout}");
+    assert!(stdout.contains("holds no ledger"), "{stdout}");
+}
+
+/// An empty database file (SQLite reads a zero-length file as an empty database).
+fn empty_file(path: &Path) -> std::fs::File {
+    std::fs::File::create(path).unwrap()
 }

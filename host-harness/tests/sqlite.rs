@@ -680,3 +680,73 @@ fn each_tenant_sees_only_its_own_database() {
         }
     }
 }
+
+#[test]
+fn the_demo_on_sqlite_writes_what_the_in_memory_demo_wrote() {
+    use followup_host::demo::{self, DemoOptions, Letterhead};
+    use followup_host::outbox::Outbox;
+    let rt = Runtime::shared().unwrap();
+    let dir = temp();
+    let db = dir.path().join("demo.db");
+    let options = DemoOptions {
+        today: None,
+        outbox: dir.path().join("sqlite"),
+        data: None,
+        letterhead: None,
+        db: Some(db.clone()),
+        replace: false,
+    };
+    let report = demo::run(rt, &options, &mut Vec::new()).unwrap();
+    // Run again on the same database: refused without --replace.
+    let again = demo::run(rt, &options, &mut Vec::new()).unwrap_err();
+    assert!(format!("{again:#}").contains("--replace"), "{again:#}");
+
+    // What the in-memory demo did: process the partners in need, then write every
+    // message delivered and every task into the outbox.
+    let case = fixture::parse_case(demo::SAMPLE).unwrap();
+    let mut mem = case.ledger();
+    Letterhead::parse(demo::SAMPLE_LETTERHEAD)
+        .unwrap()
+        .apply(&mut mem);
+    let today = case.last_date().unwrap();
+    let in_need: Vec<String> = rt
+        .overview(&mut mem, today)
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.status == types::Status::InNeedOfAction)
+        .map(|l| l.partner)
+        .collect();
+    let batch = rt
+        .process_batch(&mut mem, today, &in_need)
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.batch, batch);
+    let mut outbox = Outbox::create(&dir.path().join("memory")).unwrap();
+    let mut files = Vec::new();
+    for message in mem.sent() {
+        files.push(outbox.write_message(mem.company(), message).unwrap());
+    }
+    files.extend(outbox.write_tasks(mem.tasks()).unwrap());
+    let names = |files: &[PathBuf]| -> Vec<String> {
+        files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names(&report.files), names(&files));
+    assert_eq!(report.tasks, mem.tasks().len());
+    for (a, b) in report.files.iter().zip(&files) {
+        if a.extension().is_some_and(|e| e != "eml") {
+            assert!(
+                std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+                "{}",
+                a.display()
+            );
+        }
+    }
+    // The database holds the run, every message delivered.
+    let db = SqliteLedger::open(&db).unwrap();
+    assert!(db.outbox().unwrap().iter().all(|r| r.delivered));
+    assert_same(&db.to_mem().unwrap(), &mem, "the demo's database");
+}
