@@ -138,6 +138,21 @@ fn tenant_import_run_and_report() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
+    // Without company.csv: the tenant's company is kept; a new tenant has none.
+    std::fs::remove_file(csv.join("company.csv")).unwrap();
+    let import_csv = |db: &Path| {
+        bin()
+            .args(["tenant", "import", "--replace"])
+            .arg(db)
+            .arg(&csv)
+            .output()
+            .unwrap()
+    };
+    let output = import_csv(&tenants.join("generated.db"));
+    assert!(output.status.success(), "{output:?}");
+    let output = import_csv(&dir.path().join("new.db"));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("company.csv"));
 
     let outbox = dir.path().join("outbox");
     let run = || {

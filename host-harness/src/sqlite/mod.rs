@@ -87,6 +87,7 @@ impl SqliteLedger {
         let mut conn =
             Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -128,6 +129,18 @@ impl SqliteLedger {
             |row| row.get(0),
         )?;
         Ok(rows == 0)
+    }
+
+    /// The tenant's company, if the database holds a ledger.
+    pub fn company(&self) -> anyhow::Result<Option<Company>> {
+        Ok(self
+            .conn()?
+            .query_row(
+                &format!("SELECT {COMPANY_COLUMNS} FROM company WHERE singleton = 1"),
+                [],
+                company_of,
+            )
+            .optional()?)
     }
 
     /// Test hook: after `writes` more successful writes (ledger writes, chatter, tasks —
@@ -446,11 +459,27 @@ impl TenantLedger for SqliteLedger {
     /// queued, never delivered, so undoing them undoes nothing a customer saw.
     fn end(&mut self, _: (), ending: Ending) -> anyhow::Result<()> {
         let conn = self.conn()?;
-        match ending {
-            Ending::Done => conn.execute_batch("COMMIT")?,
-            Ending::Refused | Ending::Trapped => conn.execute_batch("ROLLBACK")?,
+        if ending == Ending::Done {
+            match conn.execute_batch("COMMIT") {
+                Ok(()) => return Ok(()),
+                // Not committed: undo it, so that the next call starts clean.
+                Err(error) => {
+                    let _ = rollback(conn);
+                    return Err(error).context("committing the call");
+                }
+            }
         }
+        rollback(conn).context("rolling the call back")
+    }
+}
+
+/// Rolls back the open transaction, if SQLite has not already (it does by itself on
+/// some I/O errors).
+fn rollback(conn: &Connection) -> rusqlite::Result<()> {
+    if conn.is_autocommit() {
         Ok(())
+    } else {
+        conn.execute_batch("ROLLBACK")
     }
 }
 

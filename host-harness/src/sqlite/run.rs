@@ -11,13 +11,15 @@ use super::{FolderDeliverer, SqliteLedger};
 use crate::ledger::MemLedger;
 use crate::runtime::Runtime;
 use crate::tenants::{self, TenantResult, Tenants};
+use crate::wit::types::Company;
 use crate::{csvset, fixture};
 
 /// Reads a ledger to import: a conformance-format case file (`.json`; its steps are
-/// ignored) or a CSV-set folder (docs/csv.md, `company.csv` included).
-pub fn read_ledger(file: &Path) -> anyhow::Result<MemLedger> {
+/// ignored) or a CSV-set folder (docs/csv.md), whose `company.csv` may be left out when
+/// `company` (the tenant's present company) is given.
+pub fn read_ledger(file: &Path, company: Option<Company>) -> anyhow::Result<MemLedger> {
     if file.is_dir() {
-        return csvset::read(file, None)
+        return csvset::read(file, company)
             .with_context(|| format!("reading the CSV set {}", file.display()));
     }
     let text =
@@ -27,10 +29,14 @@ pub fn read_ledger(file: &Path) -> anyhow::Result<MemLedger> {
 }
 
 /// `tenant import`: loads `file` into the database `db` (created if needed). A database
-/// that already holds a ledger is refused unless `replace`.
+/// that already holds a ledger is refused unless `replace`; a CSV set without
+/// `company.csv` keeps the tenant's company.
 pub fn import(db: &Path, file: &Path, replace: bool) -> anyhow::Result<MemLedger> {
-    let ledger = read_ledger(file)?;
-    SqliteLedger::create(db, &ledger, replace)?;
+    let mut tenant = SqliteLedger::open(db)?;
+    let ledger = read_ledger(file, tenant.company()?)?;
+    tenant
+        .import(&ledger, replace)
+        .with_context(|| format!("importing into {}", db.display()))?;
     Ok(ledger)
 }
 
