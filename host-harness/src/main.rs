@@ -89,7 +89,8 @@ enum Command {
         /// The date of the run, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         today: String,
-        /// Tenants run side by side [default: the number of CPUs].
+        /// Tenants run side by side, at most the runtime's pool of instances (16)
+        /// [default: the number of CPUs].
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
         /// Deliver each tenant's messages and tasks into DIR/<tenant>/ (.eml, .pdf,
@@ -272,7 +273,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 "{} tenants in {:.2} s with {} jobs",
                 results.len(),
                 start.elapsed().as_secs_f64(),
-                options.jobs
+                sqlite::run::effective_jobs(&runtime, options.jobs)
             )?;
             let mut errors = 0;
             for result in &results {

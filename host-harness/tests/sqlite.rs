@@ -750,3 +750,15 @@ fn the_demo_on_sqlite_writes_what_the_in_memory_demo_wrote() {
     assert!(db.outbox().unwrap().iter().all(|r| r.delivered));
     assert_same(&db.to_mem().unwrap(), &mem, "the demo's database");
 }
+
+#[test]
+fn a_run_uses_no_more_workers_than_the_pool_has_instances() {
+    use followup_host::runtime::Allocation;
+    use followup_host::sqlite::run::effective_jobs;
+    let (_, rt) = runtimes();
+    if let Allocation::Pooled(pool) = rt.allocation() {
+        assert_eq!(effective_jobs(&rt, 1000), pool.instances as usize);
+    }
+    assert_eq!(effective_jobs(&rt, 2), 2);
+    assert_eq!(effective_jobs(&rt, 0), 1);
+}

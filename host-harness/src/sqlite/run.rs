@@ -9,7 +9,7 @@ use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{FolderDeliverer, SqliteLedger};
 use crate::ledger::MemLedger;
-use crate::runtime::Runtime;
+use crate::runtime::{Allocation, Runtime};
 use crate::tenants::{self, TenantResult, Tenants};
 use crate::wit::types::Company;
 use crate::{csvset, fixture};
@@ -68,11 +68,21 @@ pub struct RunOptions {
     pub tenants: PathBuf,
     /// The date of the automatic run.
     pub today: String,
-    /// Worker threads (tenants run side by side).
+    /// Worker threads (tenants run side by side); at most [`effective_jobs`].
     pub jobs: usize,
     /// Where each tenant's messages are delivered (`DIR/<tenant>/`); without it they stay
     /// queued in each database's outbox.
     pub outbox: Option<PathBuf>,
+}
+
+/// The worker threads a run uses: `jobs`, but no more than the runtime's pool has
+/// instances (each worker holds one instance during a call; more would be refused).
+pub fn effective_jobs(runtime: &Runtime<SqliteLedger>, jobs: usize) -> usize {
+    match runtime.allocation() {
+        Allocation::Pooled(pool) => jobs.min(pool.instances as usize),
+        _ => jobs,
+    }
+    .max(1)
 }
 
 /// Runs every tenant of `options.tenants` on `options.today`: the automatic run through
@@ -114,7 +124,8 @@ pub fn run_dir(
         open: &open,
         finish: &finish,
     };
-    Ok(tenants::run(&tenants, &options.today, options.jobs, done))
+    let jobs = effective_jobs(runtime, options.jobs);
+    Ok(tenants::run(&tenants, &options.today, jobs, done))
 }
 
 /// The summary of a run: one row per tenant and a total.
