@@ -762,3 +762,30 @@ fn a_run_uses_no_more_workers_than_the_pool_has_instances() {
     assert_eq!(effective_jobs(&rt, 2), 2);
     assert_eq!(effective_jobs(&rt, 0), 1);
 }
+
+#[test]
+fn a_partner_failing_inside_a_batch_keeps_what_was_queued_before_as_in_memory() {
+    let (mem_rt, sql_rt) = runtimes();
+    let mut mem = rich();
+    mem.remove_item("i3");
+    // Two recipients for alpha: its own address, and an item contact that cannot be
+    // reached by email.
+    mem.update_item("i1", |i| {
+        i.contact = Some(Contact {
+            name: "Billing".into(),
+            email: Some("billing@alpha.invalid".into()),
+            phone: None,
+            address: Some(address("3 Way")),
+        })
+    });
+    let dir = temp();
+    let mut db = SqliteLedger::create(&dir.path().join("t.db"), &mem, false).unwrap();
+    let one = ["alpha".to_string()];
+    let a = sql_rt.process_batch(&mut db, "2024-03-01", &one).unwrap();
+    let b = mem_rt.process_batch(&mut mem, "2024-03-01", &one).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.unwrap().failed.len(), 1);
+    assert_eq!(mem.sent().len(), 1, "one message went before the failure");
+    assert_same(&db.to_mem().unwrap(), &mem, "after the failure");
+    assert_eq!(db.outbox().unwrap().len(), 1);
+}
