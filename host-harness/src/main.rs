@@ -270,8 +270,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             writeln!(out, "{}", sqlite::run::summary_table(&results))?;
             writeln!(
                 out,
-                "{} tenants in {:.2} s with {} jobs",
+                "{} tenant{} in {:.2} s with {} jobs",
                 results.len(),
+                if results.len() == 1 { "" } else { "s" },
                 start.elapsed().as_secs_f64(),
                 sqlite::run::effective_jobs(&runtime, options.jobs)
             )?;

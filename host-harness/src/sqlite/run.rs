@@ -142,7 +142,10 @@ pub fn summary_table(results: &[TenantResult]) -> Table {
     ]);
     let seconds = |d: Duration| format!("{:.2} s", d.as_secs_f64());
     let mut total = TenantResult {
-        tenant: format!("total ({} tenants)", results.len()),
+        tenant: match results.len() {
+            1 => "total (1 tenant)".to_string(),
+            n => format!("total ({n} tenants)"),
+        },
         ..TenantResult::default()
     };
     let mut errors = 0;
