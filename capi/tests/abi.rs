@@ -126,8 +126,19 @@ fn every_operation_through_the_exports() {
     assert_eq!(ledger.tasks.len(), 1);
     assert_eq!(ledger.tasks[0]["responsible"], "collections");
 
+    let plan =
+        out(|o| unsafe { followup_engine_plan_auto(e, &h, s("2022-01-16"), 10, o) }).unwrap();
     let auto = out(|o| unsafe { followup_engine_run_auto(e, &h, s("2022-01-16"), 10, o) }).unwrap();
     assert_eq!(auto["processed"], json!([]));
+    // plan-auto names exactly the partners run-auto then tried, in its order.
+    let mut tried: Vec<&Value> = ["processed", "skipped", "failed"]
+        .iter()
+        .flat_map(|list| auto[*list].as_array().unwrap())
+        .map(|entry| &entry["partner"])
+        .collect();
+    tried.sort_by_key(|p| p.as_str().unwrap().to_owned());
+    assert_eq!(plan, json!(["badmail", "nocontact"]));
+    assert_eq!(plan.as_array().unwrap().iter().collect::<Vec<_>>(), tried);
 
     let code = unsafe {
         followup_engine_remind_later(e, &h, s(T), T.len(), s("nocontact"), 9, s("2022-03-01"), 10)
@@ -491,6 +502,36 @@ fn null_and_garbage_arguments_give_error_codes() {
             (
                 "auto date",
                 followup_engine_run_auto(e, hp, s("2022-1-1"), 8, o),
+                R::InvalidData,
+            ),
+            (
+                "plan engine",
+                followup_engine_plan_auto(null(), hp, d, dl, o),
+                R::NullParameter,
+            ),
+            (
+                "plan host",
+                followup_engine_plan_auto(e, null(), d, dl, o),
+                R::NullParameter,
+            ),
+            (
+                "plan today",
+                followup_engine_plan_auto(e, hp, n, dl, o),
+                R::NullParameter,
+            ),
+            (
+                "plan out",
+                followup_engine_plan_auto(e, hp, d, dl, null_mut()),
+                R::NullParameter,
+            ),
+            (
+                "plan date",
+                followup_engine_plan_auto(e, hp, s("2022-1-1"), 8, o),
+                R::InvalidData,
+            ),
+            (
+                "plan utf8",
+                followup_engine_plan_auto(e, hp, b, bl, o),
                 R::InvalidData,
             ),
             (

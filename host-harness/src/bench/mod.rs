@@ -3,6 +3,7 @@
 //! `docs/BENCHMARKS.md`.
 
 pub mod native;
+pub mod tenancy;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -27,6 +28,10 @@ pub struct BenchOptions {
     pub process_partners: usize,
     /// Generator seed.
     pub seed: u64,
+    /// Tenants in the multi-tenant measurement.
+    pub tenants: usize,
+    /// Open items per tenant in it.
+    pub tenant_items: usize,
 }
 
 impl BenchOptions {
@@ -37,6 +42,8 @@ impl BenchOptions {
             repeats: 3,
             process_partners: 1_000,
             seed: generate::SEED,
+            tenants: 1_000,
+            tenant_items: 50,
         }
     }
 
@@ -47,6 +54,8 @@ impl BenchOptions {
             repeats: 2,
             process_partners: 100,
             seed: generate::SEED,
+            tenants: 100,
+            tenant_items: 50,
         }
     }
 }
@@ -241,7 +250,65 @@ pub fn run(options: &BenchOptions, progress: &mut dyn FnMut(&str)) -> anyhow::Re
         progress(&format!("measuring {size} items..."));
         results.push(measure(size, options, rt, &capi)?);
     }
-    Ok(render(&results))
+    progress(&format!(
+        "measuring instantiation and {} tenants of {} items...",
+        options.tenants, options.tenant_items
+    ));
+    let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let tenancy = tenancy::measure(options.tenants, options.tenant_items, jobs)?;
+    let mut out = render(&results);
+    out.push_str(&render_tenancy(&tenancy));
+    Ok(out)
+}
+
+/// The per-tenant figures as a table (plain text).
+pub fn render_tenancy(t: &tenancy::Tenancy) -> String {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    table.set_header(vec!["figure", "value"]);
+    let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
+    table.add_row(vec![
+        "instantiation, pooling allocator".to_string(),
+        t.pooled
+            .map_or("unavailable (pool not reserved)".into(), us),
+    ]);
+    table.add_row(vec![
+        "instantiation, on demand".to_string(),
+        us(t.on_demand),
+    ]);
+    if let Some(pooled) = t.pooled {
+        table.add_row(vec![
+            "pooled / on demand".to_string(),
+            format!("{:.2}", pooled.as_secs_f64() / t.on_demand.as_secs_f64()),
+        ]);
+    }
+    table.add_row(vec![
+        format!(
+            "memory per live tenant (instance after a check of {} items)",
+            t.items_per_tenant
+        ),
+        t.memory_per_tenant.map_or("unknown".into(), |b| {
+            format!("{:.0} KiB", b as f64 / 1024.0)
+        }),
+    ]);
+    table.add_row(vec![
+        format!(
+            "multi-tenant run: {} tenants × {} items, {} jobs",
+            t.tenants, t.items_per_tenant, t.jobs
+        ),
+        format!(
+            "{:.0} tenants/s ({:.2} s, {} partners processed)",
+            t.tenants_per_second(),
+            t.run.as_secs_f64(),
+            t.processed
+        ),
+    ]);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nTenants (a fresh store per call; automatic runs on the in-memory host)\n{table}"
+    );
+    out
 }
 
 fn rate(n: f64) -> String {

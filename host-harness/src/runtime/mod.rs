@@ -198,6 +198,19 @@ impl<L: TenantLedger> Runtime<L> {
         Ok(total / u32::try_from(count).unwrap_or(u32::MAX))
     }
 
+    /// A store with the component instantiated in it, after one `check` of `ledger`:
+    /// what a live tenant holds once it has worked (the benchmark holds many to
+    /// measure memory). A refusal of the ledger is an error here.
+    pub fn live_instance(&self, ledger: L) -> anyhow::Result<Store<HostState<L>>> {
+        let mut store = self.store(ledger)?;
+        let world = self.pre.instantiate(&mut store)?;
+        world
+            .followup_engine_followup()
+            .call_check(&mut store)?
+            .map_err(|e| anyhow!("`check` refused the ledger: {}", error_message(&e)))?;
+        Ok(store)
+    }
+
     /// `check`: validate the company, policy, partners and items.
     pub fn check(&self, ledger: &mut L) -> Outcome<LedgerSummary> {
         self.call(ledger, "check", |g, s| g.call_check(s))
