@@ -153,6 +153,10 @@ fn tenant_import_run_and_report() {
     let output = import_csv(&dir.path().join("new.db"));
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("company.csv"));
+    assert!(
+        !dir.path().join("new.db").exists(),
+        "a failed import creates nothing"
+    );
 
     let outbox = dir.path().join("outbox");
     let run = || {

@@ -32,9 +32,13 @@ pub fn read_ledger(file: &Path, company: Option<Company>) -> anyhow::Result<MemL
 /// that already holds a ledger is refused unless `replace`; a CSV set without
 /// `company.csv` keeps the tenant's company.
 pub fn import(db: &Path, file: &Path, replace: bool) -> anyhow::Result<MemLedger> {
-    let mut tenant = SqliteLedger::open(db)?;
-    let ledger = read_ledger(file, tenant.company()?)?;
-    tenant
+    // Read before creating anything: a file that does not load leaves no database.
+    let company = match db.exists() {
+        true => SqliteLedger::open(db)?.company()?,
+        false => None,
+    };
+    let ledger = read_ledger(file, company)?;
+    SqliteLedger::open(db)?
         .import(&ledger, replace)
         .with_context(|| format!("importing into {}", db.display()))?;
     Ok(ledger)
