@@ -95,6 +95,10 @@ pub struct SizeResult {
     pub in_need: usize,
     /// Best overview time per path (in [`Path::ALL`] order).
     pub overview: [Duration; 3],
+    /// Best time for the in-memory host alone to hand out every page the component's
+    /// overview reads (WIT records built, no guest): the host's share of the
+    /// component's time.
+    pub host_pages: Duration,
     /// Time to process `processed` partners, per path.
     pub process: [Duration; 3],
     /// Partners processed per path measurement.
@@ -181,6 +185,8 @@ pub fn measure(
         overview[slot + 1] = took;
     }
 
+    let (host_pages, _) = best(options.repeats, || host_pages(&ledger))?;
+
     // Processing: the first partners in need of action, in overview order.
     let need: Vec<String> = lines
         .iter()
@@ -225,10 +231,37 @@ pub fn measure(
         partners: generated.partners.len(),
         in_need: need.len(),
         overview,
+        host_pages,
         process,
         processed: batch.len(),
         peak_rss: peak_rss(),
     })
+}
+
+/// Reads every partner and item page of `ledger` as the component's overview does,
+/// through the host's import functions but without a guest; returns the records read.
+fn host_pages(ledger: &MemLedger) -> anyhow::Result<usize> {
+    use crate::wit::ledger::Host as _;
+    let mut ledger = ledger.clone();
+    let mut records = 0;
+    let mut cursor = None;
+    loop {
+        let page = ledger.list_partners(cursor, followup_engine::ports::PAGE_SIZE)?;
+        records += page.partners.len();
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    loop {
+        let page = ledger.list_items(None, cursor, followup_engine::ports::PAGE_SIZE)?;
+        records += page.items.len();
+        cursor = page.next;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    Ok(records)
 }
 
 /// Runs every size and returns the printed report.
@@ -357,6 +390,38 @@ pub fn render(results: &[SizeResult]) -> String {
     let _ = writeln!(
         out,
         "Overview (every partner's status, level and totals)\n{table}\n"
+    );
+
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    table.set_header(vec![
+        "items",
+        "native",
+        "component",
+        "host pages (no guest)",
+        "boundary + guest",
+        "boundary + guest × native",
+    ]);
+    for r in results {
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+        let rest = r.overview[1].saturating_sub(r.host_pages);
+        table.add_row(vec![
+            Cell::new(r.items).set_alignment(CellAlignment::Right),
+            Cell::new(ms(r.overview[0])).set_alignment(CellAlignment::Right),
+            Cell::new(ms(r.overview[1])).set_alignment(CellAlignment::Right),
+            Cell::new(ms(r.host_pages)).set_alignment(CellAlignment::Right),
+            Cell::new(ms(rest)).set_alignment(CellAlignment::Right),
+            Cell::new(format!(
+                "{:.2}",
+                rest.as_secs_f64() / r.overview[0].as_secs_f64()
+            ))
+            .set_alignment(CellAlignment::Right),
+        ]);
+    }
+    let _ = writeln!(
+        out,
+        "Where the component's overview time goes (host pages: the in-memory host building \
+         every page of WIT records, without a guest)\n{table}\n"
     );
 
     let mut table = Table::new();
