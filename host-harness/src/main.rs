@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use followup_host::bench::{self, BenchOptions};
 use followup_host::conformance::{self, Driver};
 use followup_host::demo::{self, DemoOptions};
-use followup_host::runtime::{error_kind, error_message};
+use followup_host::runtime::{
+    Budget, GUEST_WASM, Limits, Pool, RuntimeConfig, error_kind, error_message,
+};
 use followup_host::sqlite::{self, SqliteLedger, run::RunOptions};
 use followup_host::{CapiDriver, Runtime};
 
@@ -89,10 +91,13 @@ enum Command {
         /// The date of the run, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         today: String,
-        /// Tenants run side by side, at most the runtime's pool of instances (16)
+        /// Tenants run side by side, at most the runtime's pool of instances (`--pool`)
         /// [default: the number of CPUs].
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// The sandbox of every call (docs/limits.md).
+        #[command(flatten)]
+        sandbox: SandboxArgs,
         /// Deliver each tenant's messages and tasks into DIR/<tenant>/ (.eml, .pdf,
         /// .txt); without it they stay queued in the tenant's outbox.
         #[arg(long, value_name = "DIR")]
@@ -158,6 +163,48 @@ enum TenantCommand {
         #[arg(long)]
         replace: bool,
     },
+}
+
+/// The limits of each call's sandbox (docs/limits.md).
+#[derive(Debug, Clone, clap::Args)]
+struct SandboxArgs {
+    /// Largest linear memory of one call, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    memory_mib: usize,
+    /// Wall-clock budget of one call, in milliseconds (an epoch deadline).
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 60_000,
+        conflicts_with = "fuel"
+    )]
+    timeout_ms: u64,
+    /// A fuel budget per call (about one unit per WebAssembly instruction) instead of the
+    /// wall-clock one: the same call stops at the same point on every machine.
+    #[arg(long, value_name = "UNITS")]
+    fuel: Option<u64>,
+    /// Instances of the pooling allocator (one per call in flight); 0: allocate on
+    /// demand.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pool: u32,
+}
+
+impl SandboxArgs {
+    /// The runtime configuration these flags describe.
+    fn config(&self) -> RuntimeConfig {
+        let limits = Limits {
+            memory_bytes: self.memory_mib.saturating_mul(1 << 20),
+            budget: match self.fuel {
+                Some(fuel) => Budget::Fuel(fuel),
+                None => Budget::Deadline(std::time::Duration::from_millis(self.timeout_ms)),
+            },
+            ..Limits::default()
+        };
+        match self.pool {
+            0 => RuntimeConfig::on_demand(limits),
+            instances => RuntimeConfig::pooled(limits, Pool { instances }),
+        }
+    }
 }
 
 /// How the conformance runner reaches the engine.
@@ -245,6 +292,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             tenants,
             today,
             jobs,
+            sandbox,
             outbox,
         } => {
             let options = RunOptions {
@@ -255,7 +303,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 outbox,
             };
             let count = sqlite::run::tenant_files(&options.tenants)?.len();
-            let runtime = Runtime::shared()?.for_ledger::<SqliteLedger>()?;
+            let runtime = Runtime::<SqliteLedger>::compile(GUEST_WASM, sandbox.config())?;
             let bar = indicatif::ProgressBar::new(count as u64).with_style(
                 indicatif::ProgressStyle::with_template(
                     "{bar:40} {pos}/{len} tenants {elapsed_precise} {msg}",
@@ -275,6 +323,16 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 if results.len() == 1 { "" } else { "s" },
                 start.elapsed().as_secs_f64(),
                 sqlite::run::effective_jobs(&runtime, options.jobs)
+            )?;
+            writeln!(
+                out,
+                "sandbox: {}; {} MiB of memory and {} per call",
+                runtime.allocation(),
+                runtime.limits().memory_bytes >> 20,
+                match runtime.limits().budget {
+                    Budget::Deadline(timeout) => format!("{timeout:?}"),
+                    Budget::Fuel(fuel) => format!("{fuel} units of fuel"),
+                }
             )?;
             let mut errors = 0;
             for result in &results {

@@ -207,3 +207,57 @@ fn tenant_import_run_and_report() {
 fn empty_file(path: &Path) -> std::fs::File {
     std::fs::File::create(path).unwrap()
 }
+
+#[test]
+fn run_takes_its_sandbox_limits_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("acme.db");
+    let output = bin()
+        .args(["tenant", "import"])
+        .arg(&db)
+        .arg(manifest().join("data/sample-ledger.json"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let run = |extra: &[&str]| {
+        bin()
+            .arg("run")
+            .arg("--tenants")
+            .arg(dir.path())
+            .args(["--today", "2024-06-14"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // A fuel budget too small for any call: the tenant is stopped, named, and nothing
+    // of its database changes (the next run still has the work to do).
+    let output = run(&["--fuel", "1000", "--pool", "0"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("acme: `plan-auto` stopped: the call used up its fuel budget of 1000"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("on-demand allocation"), "{stdout}");
+    assert!(
+        !stdout.contains("wasm function"),
+        "no backtrace noise: {stdout}"
+    );
+    // A memory limit below what the component needs to start is refused up front.
+    let output = run(&["--memory-mib", "1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("exceeds the limit"), "{stderr}");
+    // The defaults then do the work.
+    let output = run(&[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("pooling allocator, 16 instances; 256 MiB of memory and 60s per call"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("│ acme ") && !stdout.contains("│ acme             ┆         0"),
+        "the run processed partners: {stdout}"
+    );
+}

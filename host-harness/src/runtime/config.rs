@@ -95,6 +95,9 @@ impl RuntimeConfig {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.memory_guard_size(GUARD_BYTES);
+        // The component is stripped: a WebAssembly backtrace would only list unnamed
+        // function indices in every stop's message.
+        config.wasm_backtrace_max_frames(None);
         match self.limits.budget {
             Budget::Deadline(_) => config.epoch_interruption(true),
             Budget::Fuel(_) => config.consume_fuel(true),
