@@ -60,6 +60,46 @@ unsafe fn out_param<'a>(
     unsafe { out.as_mut() }.ok_or_else(|| Failure::null("out"))
 }
 
+/// The engine, host, out-parameter and `today` of a dated operation, checked in that
+/// order.
+///
+/// # Safety
+/// As [`handles`] and [`out_param`]; `today` points to `today_len` readable bytes.
+unsafe fn dated<'a>(
+    engine: *const followup_engine,
+    host: *const followup_host,
+    out: *mut *mut followup_buffer,
+    today: *const c_char,
+    today_len: usize,
+) -> Result<
+    (
+        &'a Engine,
+        &'a followup_host,
+        &'a mut *mut followup_buffer,
+        &'a str,
+    ),
+    Failure,
+> {
+    // SAFETY: forwarded contract.
+    let (engine, host) = unsafe { handles(engine, host) }?;
+    // SAFETY: forwarded contract.
+    let out = unsafe { out_param(out) }?;
+    // SAFETY: forwarded contract.
+    let today = unsafe { text::text("today", today, today_len) }?;
+    Ok((engine, host, out, today))
+}
+
+/// Runs `operation` over an adapter of the caller's callbacks: a failed callback or
+/// the engine's refusal becomes the call's failure.
+fn with_host<T>(
+    host: &followup_host,
+    operation: impl FnOnce(&mut CHost) -> Result<T, ::followup_engine::Error>,
+) -> Result<T, Failure> {
+    let mut host = CHost::new(host)?;
+    let result = operation(&mut host);
+    host.finish(result)
+}
+
 /// Writes `value` as a JSON document into a new buffer at `out`.
 fn write_out(out: &mut *mut followup_buffer, value: &impl Serialize) -> Result<(), Failure> {
     let json = serde_json::to_vec(value)
@@ -130,9 +170,7 @@ pub unsafe extern "C" fn followup_engine_check(
         let (engine, host) = unsafe { handles(engine, host) }?;
         // SAFETY: forwarded contract.
         let out = unsafe { out_param(out) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.check(&mut host);
-        write_out(out, &host.finish(result)?)
+        write_out(out, &with_host(host, |host| engine.check(host))?)
     })
 }
 
@@ -153,16 +191,13 @@ pub unsafe extern "C" fn followup_engine_report(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
         // SAFETY: forwarded contract.
         let partner = unsafe { text::text("partner", partner, partner_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.report(&mut host, today, partner);
-        write_out(out, &host.finish(result)?)
+        write_out(
+            out,
+            &with_host(host, |host| engine.report(host, today, partner))?,
+        )
     })
 }
 
@@ -185,16 +220,13 @@ pub unsafe extern "C" fn followup_engine_print_letter(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
         // SAFETY: forwarded contract.
         let partner = unsafe { text::text("partner", partner, partner_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.print_letter(&mut host, today, partner);
-        write_out(out, &host.finish(result)?)
+        write_out(
+            out,
+            &with_host(host, |host| engine.print_letter(host, today, partner))?,
+        )
     })
 }
 
@@ -213,14 +245,8 @@ pub unsafe extern "C" fn followup_engine_overview(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.overview(&mut host, today);
-        write_out(out, &host.finish(result)?)
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
+        write_out(out, &with_host(host, |host| engine.overview(host, today))?)
     })
 }
 
@@ -243,11 +269,7 @@ pub unsafe extern "C" fn followup_engine_process(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
         // SAFETY: forwarded contract.
         let request: ProcessRequest = unsafe {
             text::json(
@@ -257,9 +279,10 @@ pub unsafe extern "C" fn followup_engine_process(
                 request_len,
             )
         }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.process(&mut host, today, &request);
-        write_out(out, &host.finish(result)?)
+        write_out(
+            out,
+            &with_host(host, |host| engine.process(host, today, &request))?,
+        )
     })
 }
 
@@ -281,11 +304,7 @@ pub unsafe extern "C" fn followup_engine_process_batch(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
         // SAFETY: forwarded contract.
         let partners: Vec<String> = unsafe {
             text::json(
@@ -295,9 +314,10 @@ pub unsafe extern "C" fn followup_engine_process_batch(
                 partners_len,
             )
         }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.process_batch(&mut host, today, &partners);
-        write_out(out, &host.finish(result)?)
+        write_out(
+            out,
+            &with_host(host, |host| engine.process_batch(host, today, &partners))?,
+        )
     })
 }
 
@@ -317,14 +337,8 @@ pub unsafe extern "C" fn followup_engine_run_auto(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.run_auto(&mut host, today);
-        write_out(out, &host.finish(result)?)
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
+        write_out(out, &with_host(host, |host| engine.run_auto(host, today))?)
     })
 }
 
@@ -345,14 +359,8 @@ pub unsafe extern "C" fn followup_engine_plan_auto(
 ) -> followup_result {
     boundary(|| {
         // SAFETY: forwarded contract.
-        let (engine, host) = unsafe { handles(engine, host) }?;
-        // SAFETY: forwarded contract.
-        let out = unsafe { out_param(out) }?;
-        // SAFETY: forwarded contract.
-        let today = unsafe { text::text("today", today, today_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.plan_auto(&mut host, today);
-        write_out(out, &host.finish(result)?)
+        let (engine, host, out, today) = unsafe { dated(engine, host, out, today, today_len) }?;
+        write_out(out, &with_host(host, |host| engine.plan_auto(host, today))?)
     })
 }
 
@@ -381,9 +389,7 @@ pub unsafe extern "C" fn followup_engine_remind_later(
         let partner = unsafe { text::text("partner", partner, partner_len) }?;
         // SAFETY: forwarded contract.
         let date = unsafe { text::text("date", date, date_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.remind_later(&mut host, today, partner, date);
-        host.finish(result)
+        with_host(host, |host| engine.remind_later(host, today, partner, date))
     })
 }
 
@@ -408,9 +414,9 @@ pub unsafe extern "C" fn followup_engine_set_excluded(
         let today = unsafe { text::text("today", today, today_len) }?;
         // SAFETY: forwarded contract.
         let item = unsafe { text::text("item", item, item_len) }?;
-        let mut host = CHost::new(host)?;
-        let result = engine.set_excluded(&mut host, today, item, excluded);
-        host.finish(result)
+        with_host(host, |host| {
+            engine.set_excluded(host, today, item, excluded)
+        })
     })
 }
 
@@ -443,8 +449,6 @@ pub unsafe extern "C" fn followup_engine_set_trust(
                 Failure::invalid_data(format!("argument `trust` is not a trust level: {e}"))
             },
         )?;
-        let mut host = CHost::new(host)?;
-        let result = engine.set_trust(&mut host, today, partner, trust);
-        host.finish(result)
+        with_host(host, |host| engine.set_trust(host, today, partner, trust))
     })
 }
