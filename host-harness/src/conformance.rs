@@ -55,6 +55,8 @@ pub trait Driver {
     ) -> Outcome<BatchOutcome>;
     /// `run-auto`.
     fn run_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<BatchOutcome>;
+    /// `plan-auto`.
+    fn plan_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<String>>;
     /// `remind-later`.
     fn remind_later(
         &self,
@@ -112,6 +114,9 @@ impl Driver for Runtime {
     }
     fn run_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<BatchOutcome> {
         Runtime::run_auto(self, ledger, today)
+    }
+    fn plan_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<String>> {
+        Runtime::plan_auto(self, ledger, today)
     }
     fn remind_later(
         &self,

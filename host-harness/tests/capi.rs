@@ -82,6 +82,9 @@ fn the_c_abi_answers_exactly_as_the_component() {
         &d2.process_batch(&mut b, &today, &partners).unwrap(),
     );
     let later = "2024-12-31";
+    let plan = d1.plan_auto(&mut a, later).unwrap();
+    assert!(plan.as_ref().is_ok_and(|p| !p.is_empty()), "{plan:?}");
+    same("plan_auto", &plan, &d2.plan_auto(&mut b, later).unwrap());
     same(
         "run_auto",
         &d1.run_auto(&mut a, later).unwrap(),

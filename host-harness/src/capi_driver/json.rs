@@ -659,6 +659,13 @@ struct LedgerSummary {
     levels: u32,
 }
 
+/// `plan_auto`'s answer: a JSON array of partner ids.
+impl Document for Vec<String> {
+    fn from_json(text: &[u8]) -> serde_json::Result<Self> {
+        serde_json::from_slice(text)
+    }
+}
+
 impl Document for api::LedgerSummary {
     fn from_json(text: &[u8]) -> serde_json::Result<Self> {
         let s: LedgerSummary = serde_json::from_slice(text)?;

@@ -104,6 +104,7 @@ struct Api {
     process: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
     process_batch: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Out) -> u32,
     run_auto: unsafe extern "C" fn(E, H, Str, usize, Out) -> u32,
+    plan_auto: unsafe extern "C" fn(E, H, Str, usize, Out) -> u32,
     remind_later: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Str, usize) -> u32,
     set_excluded: unsafe extern "C" fn(E, H, Str, usize, Str, usize, bool) -> u32,
     set_trust: unsafe extern "C" fn(E, H, Str, usize, Str, usize, Str, usize) -> u32,
@@ -163,6 +164,7 @@ impl CapiDriver {
             process: sym!("followup_engine_process"),
             process_batch: sym!("followup_engine_process_batch"),
             run_auto: sym!("followup_engine_run_auto"),
+            plan_auto: sym!("followup_engine_plan_auto"),
             remind_later: sym!("followup_engine_remind_later"),
             set_excluded: sym!("followup_engine_set_excluded"),
             set_trust: sym!("followup_engine_set_trust"),
@@ -378,6 +380,12 @@ impl Driver for CapiDriver {
     fn run_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<BatchOutcome> {
         self.call_doc(ledger, "run_auto", |api, e, h, out| unsafe {
             (api.run_auto)(e, h, s(today), today.len(), out)
+        })
+    }
+
+    fn plan_auto(&self, ledger: &mut MemLedger, today: &str) -> Outcome<Vec<String>> {
+        self.call_doc(ledger, "plan_auto", |api, e, h, out| unsafe {
+            (api.plan_auto)(e, h, s(today), today.len(), out)
         })
     }
 
