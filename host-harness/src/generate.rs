@@ -75,6 +75,17 @@ impl Generated {
     }
 }
 
+/// A tenant's ledger: `items` open items generated from `seed`, for a company whose id
+/// is `company` (so that the tenant's idempotency keys are its own).
+pub fn tenant(company: &str, seed: u64, items: usize) -> MemLedger {
+    let mut generated = generate(Spec {
+        seed,
+        ..Spec::items(items)
+    });
+    generated.company.id = company.to_string();
+    generated.ledger()
+}
+
 const LANGS: [&str; 5] = ["en", "fr", "de", "es", "nl"];
 const CITIES: [(&str, &str, &str); 6] = [
     ("Bristol", "BS1 4RN", "GB"),

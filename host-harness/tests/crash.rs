@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use followup_host::MemLedger;
-use followup_host::generate::{self, Spec};
+use followup_host::generate;
 use followup_host::sqlite::{OutboxRow, SqliteLedger};
 
 const TENANTS: u64 = 100;
@@ -34,14 +34,7 @@ fn run(tenants: &Path, outbox: &Path) -> Command {
 fn make_tenants(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     for n in 0..TENANTS {
-        let mut ledger = generate::generate(Spec {
-            seed: 5_000 + n,
-            ..Spec::items(80)
-        })
-        .ledger();
-        let mut company = ledger.company().clone();
-        company.id = format!("t{n:03}");
-        ledger.set_company(company);
+        let ledger = generate::tenant(&format!("t{n:03}"), 5_000 + n, 80);
         SqliteLedger::create(&dir.join(format!("t{n:03}.db")), &ledger, false).unwrap();
     }
 }

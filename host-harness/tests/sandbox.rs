@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use followup_host::MemLedger;
-use followup_host::generate::{self, Spec};
+use followup_host::generate;
 use followup_host::runtime::{
     Allocation, Budget, GUEST_WASM, Limits, Pool, Runtime, RuntimeConfig,
 };
@@ -34,24 +34,12 @@ fn pooled(limits: Limits) -> RuntimeConfig {
 
 /// A small generated ledger of its own for tenant `n` (seeded by `n`).
 fn tenant_ledger(n: u64) -> MemLedger {
-    let mut ledger = generate::generate(Spec {
-        seed: 1000 + n,
-        ..Spec::items(240)
-    })
-    .ledger();
-    let mut company = ledger.company().clone();
-    company.id = format!("good-{n:02}");
-    ledger.set_company(company);
-    ledger
+    generate::tenant(&format!("good-{n:02}"), 1000 + n, 240)
 }
 
 /// A ledger whose company id tells the hostile component how to misbehave.
 fn hostile_ledger(mode: &str) -> MemLedger {
-    let mut ledger = tenant_ledger(0);
-    let mut company = ledger.company().clone();
-    company.id = mode.to_string();
-    ledger.set_company(company);
-    ledger
+    generate::tenant(mode, 1000, 240)
 }
 
 const HOSTILE: [&str; 4] = ["loop", "grow", "trap", "flood"];

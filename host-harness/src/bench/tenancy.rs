@@ -96,13 +96,7 @@ pub fn measure(tenants: usize, items: usize, jobs: usize) -> anyhow::Result<Tena
 
     // The multi-tenant run: small generated ledgers, one automatic run each.
     let ledgers: Vec<MemLedger> = (0..tenants)
-        .map(|n| {
-            generate::generate(Spec {
-                seed: 7_000 + n as u64,
-                ..Spec::items(items)
-            })
-            .ledger()
-        })
+        .map(|n| generate::tenant(&format!("t{n}"), 7_000 + n as u64, items))
         .collect();
     let names: Vec<String> = (0..tenants).map(|n| n.to_string()).collect();
     let runtime_for = |_: &str| &pooled;
