@@ -216,6 +216,17 @@ enum Via {
     Capi,
 }
 
+/// What a ledger holds, for the commands that write one: "N partners, N open items and
+/// N levels".
+fn contents(ledger: &followup_host::MemLedger) -> String {
+    format!(
+        "{} partners, {} open items and {} levels",
+        ledger.partners().count(),
+        ledger.items().count(),
+        ledger.levels().len()
+    )
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -278,14 +289,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             command: TenantCommand::Import { db, file, replace },
         } => {
             let ledger = sqlite::run::import(&db, &file, replace)?;
-            writeln!(
-                out,
-                "imported {} partners, {} open items and {} levels into {}",
-                ledger.partners().count(),
-                ledger.items().count(),
-                ledger.levels().len(),
-                db.display()
-            )?;
+            writeln!(out, "imported {} into {}", contents(&ledger), db.display())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run {
@@ -394,14 +398,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             if let Some(dir) = export {
                 let items = options.sizes[0];
                 let ledger = bench::export(items, options.seed, &dir)?;
-                writeln!(
-                    out,
-                    "wrote {} partners, {} items and {} levels to {}",
-                    ledger.partners().count(),
-                    ledger.items().count(),
-                    ledger.levels().len(),
-                    dir.display()
-                )?;
+                writeln!(out, "wrote {} to {}", contents(&ledger), dir.display())?;
                 return Ok(ExitCode::SUCCESS);
             }
             if cfg!(debug_assertions) {

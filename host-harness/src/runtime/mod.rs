@@ -143,16 +143,22 @@ impl<L: TenantLedger> Runtime<L> {
         &self.compiled.allocation
     }
 
-    /// A fresh store for one call on `ledger`, limits and budget set.
-    fn store(&self, ledger: L) -> anyhow::Result<Store<HostState<L>>> {
+    /// A fresh store for one call on `ledger`, limits and budget set, and the component
+    /// instantiated in it. The store comes back even when the instance does not, so the
+    /// caller always gets its ledger back.
+    fn instantiate(&self, ledger: L) -> (Store<HostState<L>>, wasmtime::Result<FollowupEngine>) {
         let limits = self.limits();
         let mut store = Store::new(&self.compiled.engine, HostState::new(ledger, limits));
         store.limiter(|s| s.limiter());
-        match limits.budget {
-            Budget::Deadline(_) => store.set_epoch_deadline(self.deadline_ticks),
-            Budget::Fuel(fuel) => store.set_fuel(fuel)?,
-        }
-        Ok(store)
+        let budget = match limits.budget {
+            Budget::Deadline(_) => {
+                store.set_epoch_deadline(self.deadline_ticks);
+                Ok(())
+            }
+            Budget::Fuel(fuel) => store.set_fuel(fuel),
+        };
+        let instance = budget.and_then(|()| self.pre.instantiate(&mut store));
+        (store, instance)
     }
 
     /// Runs one export against `ledger` in a fresh store, inside the ledger's unit of
@@ -165,11 +171,8 @@ impl<L: TenantLedger> Runtime<L> {
         call: impl FnOnce(&Guest, &mut Store<HostState<L>>) -> wasmtime::Result<Result<T, types::Error>>,
     ) -> Outcome<T> {
         let undo = ledger.begin()?;
-        let mut store = self.store(std::mem::take(ledger))?;
-        let result = self
-            .pre
-            .instantiate(&mut store)
-            .and_then(|world| call(world.followup_engine_followup(), &mut store));
+        let (mut store, instance) = self.instantiate(std::mem::take(ledger));
+        let result = instance.and_then(|world| call(world.followup_engine_followup(), &mut store));
         *ledger = store.into_data().ledger;
         let ending = match &result {
             Ok(Ok(_)) => Ending::Done,
@@ -190,8 +193,8 @@ impl<L: TenantLedger> Runtime<L> {
         let mut total = Duration::ZERO;
         for _ in 0..count {
             let start = Instant::now();
-            let mut store = self.store(L::default())?;
-            self.pre.instantiate(&mut store)?;
+            let (store, instance) = self.instantiate(L::default());
+            instance?;
             total += start.elapsed();
             drop(store);
         }
@@ -202,9 +205,8 @@ impl<L: TenantLedger> Runtime<L> {
     /// what a live tenant holds once it has worked (the benchmark holds many to
     /// measure memory). A refusal of the ledger is an error here.
     pub fn live_instance(&self, ledger: L) -> anyhow::Result<Store<HostState<L>>> {
-        let mut store = self.store(ledger)?;
-        let world = self.pre.instantiate(&mut store)?;
-        world
+        let (mut store, instance) = self.instantiate(ledger);
+        instance?
             .followup_engine_followup()
             .call_check(&mut store)?
             .map_err(|e| anyhow!("`check` refused the ledger: {}", error_message(&e)))?;

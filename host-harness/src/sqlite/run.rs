@@ -145,40 +145,26 @@ pub fn summary_table(results: &[TenantResult]) -> Table {
         "Time",
     ]);
     let seconds = |d: Duration| format!("{:.2} s", d.as_secs_f64());
-    let mut total = TenantResult {
-        tenant: match results.len() {
-            1 => "total (1 tenant)".to_string(),
-            n => format!("total ({n} tenants)"),
-        },
-        ..TenantResult::default()
+    let row = |name: String, rs: &[TenantResult]| {
+        let sum = |count: fn(&TenantResult) -> usize| rs.iter().map(count).sum::<usize>();
+        [
+            name,
+            sum(|r| r.processed).to_string(),
+            sum(|r| r.messages).to_string(),
+            sum(|r| r.skipped).to_string(),
+            sum(TenantResult::errors).to_string(),
+            sum(|r| r.finished).to_string(),
+            seconds(rs.iter().map(|r| r.elapsed).sum()),
+        ]
     };
-    let mut errors = 0;
     for r in results {
-        table.add_row([
-            r.tenant.clone(),
-            r.processed.to_string(),
-            r.messages.to_string(),
-            r.skipped.to_string(),
-            r.errors().to_string(),
-            r.finished.to_string(),
-            seconds(r.elapsed),
-        ]);
-        total.processed += r.processed;
-        total.messages += r.messages;
-        total.skipped += r.skipped;
-        total.finished += r.finished;
-        total.elapsed += r.elapsed;
-        errors += r.errors();
+        table.add_row(row(r.tenant.clone(), std::slice::from_ref(r)));
     }
-    table.add_row([
-        total.tenant,
-        total.processed.to_string(),
-        total.messages.to_string(),
-        total.skipped.to_string(),
-        errors.to_string(),
-        total.finished.to_string(),
-        seconds(total.elapsed),
-    ]);
+    let total = match results.len() {
+        1 => "total (1 tenant)".to_string(),
+        n => format!("total ({n} tenants)"),
+    };
+    table.add_row(row(total, results));
     for column in 1..7 {
         if let Some(c) = table.column_mut(column) {
             c.set_cell_alignment(CellAlignment::Right);
