@@ -20,7 +20,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::fixture::{self, Status, Trust};
 use crate::ledger::MemLedger;
-use crate::runtime::{Outcome, Runtime, error_kind, error_message};
+use crate::runtime::{Runtime, error_kind, error_message, settle};
 use crate::sqlite::{Deliverer, FolderDeliverer, SqliteLedger};
 use crate::wit::api::{BatchOutcome, CurrencyTotal, OverviewLine, SkipReason};
 use crate::wit::chatter::Task;
@@ -104,14 +104,6 @@ pub struct DemoReport {
     pub tasks: usize,
 }
 
-/// Unwraps an export's result, turning a refusal into an error.
-fn expect<T>(what: &str, outcome: Outcome<T>) -> anyhow::Result<T> {
-    match outcome? {
-        Ok(value) => Ok(value),
-        Err(e) => bail!("{what} refused: {}: {}", error_kind(&e), error_message(&e)),
-    }
-}
-
 /// Runs the demo on `rt`, printing to `out`.
 pub fn run(rt: &Runtime, options: &DemoOptions, out: &mut dyn Write) -> anyhow::Result<DemoReport> {
     let (source, text) = match &options.data {
@@ -175,14 +167,14 @@ fn run_on(
     options: &DemoOptions,
     out: &mut dyn Write,
 ) -> anyhow::Result<DemoReport> {
-    let summary = expect("check", rt.check(ledger))?;
+    let summary = settle("check", rt.check(ledger))?;
     writeln!(
         out,
         "{name} ({source}): {} partners, {} open items, {} levels; today is {today}\n",
         summary.partners, summary.items, summary.levels
     )?;
 
-    let lines = expect("overview", rt.overview(ledger, today))?;
+    let lines = settle("overview", rt.overview(ledger, today))?;
     writeln!(
         out,
         "Overview before the run:\n{}\n",
@@ -194,7 +186,7 @@ fn run_on(
         .filter(|l| l.status == crate::wit::types::Status::InNeedOfAction)
         .map(|l| l.partner.clone())
         .collect();
-    let batch = expect("process-batch", rt.process_batch(ledger, today, &in_need))?;
+    let batch = settle("process-batch", rt.process_batch(ledger, today, &in_need))?;
 
     let mut to = Counting {
         folder: FolderDeliverer::new(&options.outbox)?,
@@ -214,7 +206,7 @@ fn run_on(
         tasks: delivery.tasks,
     };
 
-    let after = expect("overview", rt.overview(ledger, today))?;
+    let after = settle("overview", rt.overview(ledger, today))?;
     writeln!(out, "Overview after the run:\n{}\n", overview_table(&after))?;
     print_summary(out, &report, to.folder.dir())?;
     Ok(report)

@@ -8,9 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use followup_host::bench::{self, BenchOptions};
 use followup_host::conformance::{self, Driver};
 use followup_host::demo::{self, DemoOptions};
-use followup_host::runtime::{
-    Budget, GUEST_WASM, Limits, Pool, RuntimeConfig, error_kind, error_message,
-};
+use followup_host::runtime::{Budget, GUEST_WASM, Limits, Pool, RuntimeConfig, settle};
 use followup_host::sqlite::{self, SqliteLedger, run::RunOptions};
 use followup_host::{CapiDriver, Runtime};
 
@@ -361,18 +359,13 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             let runtime = Runtime::shared()?.for_ledger::<SqliteLedger>()?;
             let mut ledger = SqliteLedger::open(&db)?;
-            let refused = |e: followup_host::wit::types::Error| {
-                anyhow::anyhow!("refused: {}: {}", error_kind(&e), error_message(&e))
-            };
             match partner {
                 Some(partner) => {
-                    let report = runtime
-                        .report(&mut ledger, &today, &partner)?
-                        .map_err(refused)?;
+                    let report = settle("report", runtime.report(&mut ledger, &today, &partner))?;
                     write!(out, "{}", sqlite::run::partner_report_text(&report))?;
                 }
                 None => {
-                    let lines = runtime.overview(&mut ledger, &today)?.map_err(refused)?;
+                    let lines = settle("overview", runtime.overview(&mut ledger, &today))?;
                     writeln!(out, "{}", demo::overview_table(&lines))?;
                 }
             }

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::runtime::{Runtime, TenantLedger, error_kind, error_message};
+use crate::runtime::{Runtime, TenantLedger, error_kind, error_message, settle};
 use crate::wit::api::{BatchOutcome, SkipReason};
 
 /// What one tenant's run did.
@@ -137,21 +137,11 @@ fn process_tenant<L: TenantLedger>(
 ) -> anyhow::Result<()> {
     let runtime = (tenants.runtime)(name);
     let mut ledger = (tenants.open)(name)?;
-    let plan = refused("plan-auto", runtime.plan_auto(&mut ledger, today)?)?;
+    let plan = settle("plan-auto", runtime.plan_auto(&mut ledger, today))?;
     for partner in plan {
-        let batch = runtime.process_batch(&mut ledger, today, std::slice::from_ref(&partner))?;
-        result.add(&refused("process-batch", batch)?);
+        let batch = runtime.process_batch(&mut ledger, today, std::slice::from_ref(&partner));
+        result.add(&settle("process-batch", batch)?);
     }
     result.finished = (tenants.finish)(name, &mut ledger)?;
     Ok(())
-}
-
-fn refused<T>(export: &str, outcome: Result<T, crate::wit::types::Error>) -> anyhow::Result<T> {
-    outcome.map_err(|e| {
-        anyhow::anyhow!(
-            "`{export}` refused: {}: {}",
-            error_kind(&e),
-            error_message(&e)
-        )
-    })
 }

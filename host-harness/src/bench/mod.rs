@@ -15,7 +15,7 @@ use crate::capi_driver::CapiDriver;
 use crate::conformance::Driver;
 use crate::generate::{self, Spec};
 use crate::ledger::MemLedger;
-use crate::runtime::{Budget, Limits, Runtime};
+use crate::runtime::{Budget, Limits, Runtime, settle};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -141,10 +141,6 @@ fn best<T>(
     best.ok_or_else(|| anyhow!("no run"))
 }
 
-fn driver_result<T>(what: &str, outcome: crate::runtime::Outcome<T>) -> anyhow::Result<T> {
-    outcome?.map_err(|e| anyhow!("{what} refused: {e:?}"))
-}
-
 /// Measures one size on every path.
 pub fn measure(
     items: usize,
@@ -172,7 +168,7 @@ pub fn measure(
     for (slot, driver) in drivers.iter().enumerate() {
         let (took, got) = best(options.repeats, || {
             let mut l = ledger.clone();
-            driver_result("overview", driver.overview(&mut l, &today))
+            settle("overview", driver.overview(&mut l, &today))
         })?;
         if got.len() != lines.len() {
             return Err(anyhow!(
@@ -212,7 +208,7 @@ pub fn measure(
     for (slot, driver) in drivers.iter().enumerate() {
         let mut l = ledger.clone();
         let start = Instant::now();
-        let outcome = driver_result(
+        let outcome = settle(
             "process-batch",
             driver.process_batch(&mut l, &today, &batch),
         )?;

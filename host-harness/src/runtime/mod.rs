@@ -333,6 +333,18 @@ fn spawn_ticker(engine: &Engine) {
         .expect("spawn the epoch ticker");
 }
 
+/// Unwraps an export's [`Outcome`] for callers that treat a refusal as an error too:
+/// a stop stays as it is; a refusal becomes "`export` refused: kind: message".
+pub fn settle<T>(export: &str, outcome: Outcome<T>) -> anyhow::Result<T> {
+    outcome?.map_err(|e| {
+        anyhow!(
+            "`{export}` refused: {}: {}",
+            error_kind(&e),
+            error_message(&e)
+        )
+    })
+}
+
 /// The error kind of a refusal, as the WIT and the conformance format name it.
 pub fn error_kind(error: &types::Error) -> &'static str {
     match error {
